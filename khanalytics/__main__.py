@@ -1,0 +1,3 @@
+from khanalytics.cli import app
+
+app()

@@ -1,0 +1,346 @@
+"""Vietnam's provinces on the two editions of the administrative map.
+
+A province is (edition, code): codes and names were reused by the 2025 reform
+for different territories, so neither alone identifies a place. Everything
+here is read from ``khanalytics/reference`` (see its README for sources).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+import pandas as pd
+import yaml
+
+from khanalytics.periods import Period
+
+Edition = Literal["2008", "2025"]
+EDITIONS: tuple[Edition, ...] = ("2008", "2025")
+
+
+@dataclass(frozen=True)
+class EditionInfo:
+    code: Edition
+    valid_from: dt.date
+    valid_to: dt.date | None
+    n_provinces: int
+    label_vi: str
+    label_en: str
+
+
+EDITION_INFO: dict[str, EditionInfo] = {
+    "2008": EditionInfo(
+        "2008", dt.date(2008, 8, 1), dt.date(2025, 6, 30), 63,
+        "bản đồ 63 tỉnh, thành phố (2008–6/2025)", "63-province map (2008 – June 2025)",
+    ),
+    "2025": EditionInfo(
+        "2025", dt.date(2025, 7, 1), None, 34,
+        "bản đồ 34 tỉnh, thành phố (từ 1/7/2025)", "34-province map (from 1 July 2025)",
+    ),
+}
+
+REGION_NAMES: dict[str, tuple[str, str]] = {
+    "TDMNPB": ("Trung du và miền núi phía Bắc", "Northern Midlands and Mountains"),
+    "DBSH": ("Đồng bằng sông Hồng", "Red River Delta"),
+    "BTB_DHMT": ("Bắc Trung Bộ và Duyên hải miền Trung", "North Central and Central Coast"),
+    "TN": ("Tây Nguyên", "Central Highlands"),
+    "DNB": ("Đông Nam Bộ", "Southeast"),
+    "DBSCL": ("Đồng bằng sông Cửu Long", "Mekong River Delta"),
+}
+
+
+class GeographyError(ValueError):
+    """Base class for errors about editions and provinces."""
+
+
+class ProvinceNameError(GeographyError, KeyError):
+    """A name or code that does not identify exactly one province."""
+
+    def __init__(self, value: object, edition: str, suggestions: list[str], reason: str = "") -> None:
+        self.value = value
+        self.edition = edition
+        self.suggestions = suggestions
+        self.reason = reason
+        hint = f" Gần nhất / closest: {', '.join(suggestions)}." if suggestions else ""
+        extra = f" {reason}" if reason else ""
+        msg = (
+            f"Không nhận ra tỉnh/thành {value!r} trên bản đồ {edition} / "
+            f"unknown province {value!r} on the {edition} map.{extra}{hint}"
+        )
+        super().__init__(msg)
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0])
+
+
+def check_edition(edition: str | int) -> Edition:
+    text = str(edition).strip()
+    if text not in EDITION_INFO:
+        raise GeographyError(
+            f"Bản đồ không hợp lệ {edition!r}: chọn '2008' (63 tỉnh) hoặc '2025' (34 tỉnh) / "
+            f"unknown edition {edition!r}: choose '2008' or '2025'"
+        )
+    return text  # type: ignore[return-value]
+
+
+def edition_for(when: dt.date | dt.datetime | str | Period) -> Edition:
+    """The edition in force on a date, or at the end of a period."""
+    if isinstance(when, dt.datetime):
+        day = when.date()
+    elif isinstance(when, dt.date):
+        day = when
+    else:
+        try:
+            day = dt.date.fromisoformat(str(when))
+        except ValueError:
+            day = Period.parse(when).end  # type: ignore[arg-type]
+    if day < EDITION_INFO["2008"].valid_from:
+        raise GeographyError(
+            f"{day.isoformat()} trước 1/8/2008: bản đồ có Hà Tây chưa được hỗ trợ / "
+            "dates before 1 August 2008 (the map with Hà Tây) are not supported"
+        )
+    return "2025" if day >= EDITION_INFO["2025"].valid_from else "2008"
+
+
+def _reference_text(name: str) -> str:
+    return resources.files("khanalytics.reference").joinpath(name).read_text(encoding="utf-8")
+
+
+@cache
+def _province_table() -> pd.DataFrame:
+    import io
+
+    table = pd.read_csv(io.StringIO(_reference_text("provinces.csv")), dtype=str, keep_default_na=False)
+    table["formed_from"] = table["formed_from"].map(lambda s: tuple(s.split()) if s else ())
+    table["region_vi"] = table["region"].map(lambda r: REGION_NAMES[r][0])
+    table["region_en"] = table["region"].map(lambda r: REGION_NAMES[r][1])
+    return table
+
+
+def provinces(edition: str | int) -> pd.DataFrame:
+    """One row per province of an edition, ordered by code.
+
+    Columns: code, name_vi, full_name_vi, name_ascii, name_en, kind, region,
+    region_vi, region_en, and formed_from (2025: the 2008 codes it was made from).
+    """
+    ed = check_edition(edition)
+    table = _province_table()
+    out = table[table["edition"] == ed].drop(columns="edition").sort_values("code")
+    if ed == "2008":
+        out = out.drop(columns="formed_from")
+    return out.reset_index(drop=True)
+
+
+def province_codes(edition: str | int) -> list[str]:
+    return provinces(edition)["code"].tolist()
+
+
+def province_name(code: str, edition: str | int, lang: str = "vi") -> str:
+    ed = check_edition(edition)
+    row = _row(ed, code)
+    return row["name_en"] if lang == "en" else row["name_vi"]
+
+
+def _row(edition: Edition, code: str) -> pd.Series:
+    table = _province_table()
+    hit = table[(table["edition"] == edition) & (table["code"] == str(code).zfill(2))]
+    if hit.empty:
+        raise ProvinceNameError(code, edition, [], "Mã không có trên bản đồ này / no such code on this map.")
+    return hit.iloc[0]
+
+
+@cache
+def crosswalk() -> pd.DataFrame:
+    """Each 2008 province with the 2025 province it became part of."""
+    new = provinces("2025")
+    old = provinces("2008").set_index("code")
+    rows = [
+        {
+            "code_2008": part,
+            "name_2008": old.loc[part, "name_vi"],
+            "code_2025": row.code,
+            "name_2025": row.name_vi,
+            "unchanged": row.formed_from == (row.code,),
+        }
+        for row in new.itertuples()
+        for part in row.formed_from
+    ]
+    return pd.DataFrame(rows).sort_values("code_2008").reset_index(drop=True)
+
+
+def successor(code_2008: str) -> str:
+    """The 2025 province that a 2008 province became part of."""
+    match = crosswalk().loc[lambda t: t["code_2008"] == str(code_2008).zfill(2), "code_2025"]
+    if match.empty:
+        raise ProvinceNameError(code_2008, "2008", [])
+    return match.iloc[0]
+
+
+def parts(code_2025: str) -> tuple[str, ...]:
+    """The 2008 provinces a 2025 province was made from."""
+    return tuple(_row("2025", code_2025)["formed_from"])
+
+
+# --- name resolution ------------------------------------------------------
+
+_PUNCT = re.compile(r"[\u2010-\u2015\u2212\-_/\\.,;:()\[\]'\"`’‘“”]+")
+_PREFIX = re.compile(r"^(?:(?:tinh|thanh pho|tp|t|province of|city of)\s+)+")
+_SUFFIX = re.compile(r"(?:\s+(?:province|city|municipality))+$")
+
+
+def name_key(text: object) -> str:
+    """A comparison key: no diacritics, case, punctuation, spaces or prefix.
+
+    Handles NFC/NFD input, old/new tone placement (both lose their marks), the
+    Icelandic eth often typed for Đ, and prefixes such as "Tỉnh", "TP.", "T.".
+    """
+    s = unicodedata.normalize("NFKC", str(text)).lower()
+    s = s.replace("đ", "d").replace("ð", "d")
+    s = "".join(ch for ch in unicodedata.normalize("NFD", s) if not unicodedata.combining(ch))
+    s = " ".join(_PUNCT.sub(" ", s).split())
+    s = _PREFIX.sub("", s)
+    s = _SUFFIX.sub("", s)
+    return s.replace(" ", "")
+
+
+@cache
+def _aliases() -> dict:
+    return yaml.safe_load(_reference_text("province_aliases.yaml"))
+
+
+@cache
+def _index(edition: Edition) -> dict[str, frozenset[str]]:
+    """key -> codes for one edition; several codes means the key is ambiguous."""
+    index: dict[str, set[str]] = {}
+    table = provinces(edition)
+    by_name = {name_key(n): c for n, c in zip(table["name_vi"], table["code"], strict=True)}
+    aliases = _aliases()
+
+    def add(key: str, code: str) -> None:
+        if key:
+            index.setdefault(key, set()).add(code)
+
+    for row in table.itertuples():
+        for name in (row.name_vi, row.full_name_vi, row.name_ascii, row.name_en):
+            add(name_key(name), row.code)
+    for canonical, extra in aliases["aliases"].items():
+        code = by_name.get(name_key(canonical))
+        if code is not None:
+            for alias in extra:
+                add(name_key(alias), code)
+    for abbrev, names in aliases["ambiguous"].items():
+        for name in names:
+            if name_key(name) in by_name:
+                add(name_key(abbrev), by_name[name_key(name)])
+        index.setdefault(name_key(abbrev), set())  # known, even if nothing matches here
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+def _display(edition: Edition, codes: Iterable[str]) -> list[str]:
+    table = provinces(edition).set_index("code")
+    return [f"{table.loc[c, 'name_vi']} ({c})" for c in sorted(codes)]
+
+
+def resolve_province(name: object, *, edition: str | int) -> str:
+    """The two-digit code of the province ``name`` denotes on ``edition``'s map.
+
+    Accepts names in any of the forms provinces actually write (see
+    ``name_key``), aliases and abbreviations, English spellings and the codes
+    themselves. Raises ProvinceNameError naming the input, the edition and the
+    closest valid names when the input is unknown or ambiguous.
+    """
+    ed = check_edition(edition)
+    if isinstance(name, bool) or name is None or (isinstance(name, float) and name != name):
+        raise ProvinceNameError(name, ed, [], "Ô trống / empty value.")
+    if isinstance(name, float) and name.is_integer():
+        name = int(name)
+    text = str(name).strip()
+    if re.fullmatch(r"\d{1,2}", text):
+        code = text.zfill(2)
+        if code in set(province_codes(ed)):
+            return code
+        raise ProvinceNameError(name, ed, [], "Mã không có trên bản đồ này / no such code on this map.")
+    key = name_key(text)
+    codes = _index(ed).get(key)
+    if codes is not None and len(codes) == 1:
+        return next(iter(codes))
+    if codes:
+        raise ProvinceNameError(
+            name, ed, _display(ed, codes), "Tên viết tắt chỉ nhiều tỉnh / ambiguous abbreviation."
+        )
+    other = "2025" if ed == "2008" else "2008"
+    moved = _index(other).get(key)
+    reason = ""
+    if moved and len(moved) == 1 and ed == "2025":
+        old = next(iter(moved))
+        new = successor(old)
+        reason = (
+            f"{province_name(old, '2008')} đã sáp nhập vào {province_name(new, '2025')} ({new}) từ 1/7/2025 / "
+            f"merged into {province_name(new, '2025', 'en')} on 1 July 2025."
+        )
+        suggestions = [f"{province_name(new, '2025')} ({new})"]
+        raise ProvinceNameError(name, ed, suggestions, reason)
+    if moved and len(moved) == 1 and ed == "2008":
+        reason = "Tên này chỉ có trên bản đồ 2025 / this name exists only on the 2025 map."
+    raise ProvinceNameError(name, ed, closest_names(text, ed), reason)
+
+
+def closest_names(text: object, edition: str | int, n: int = 3) -> list[str]:
+    ed = check_edition(edition)
+    index = _index(ed)
+    keys = difflib.get_close_matches(name_key(text), [k for k, v in index.items() if len(v) == 1], n=n * 3, cutoff=0.6)
+    seen: list[str] = []
+    for key in keys:
+        (code,) = index[key]
+        label = _display(ed, [code])[0]
+        if label not in seen:
+            seen.append(label)
+    return seen[:n]
+
+
+def resolve_provinces(
+    values: Iterable[object], *, edition: str | int, errors: Literal["raise", "coerce"] = "raise"
+) -> pd.Series:
+    """Vectorised ``resolve_province``: each distinct value is resolved once.
+
+    With errors="raise" every unresolved value is reported in one error (the
+    first is raised with the others listed); with "coerce" they become <NA>.
+    """
+    ed = check_edition(edition)
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    resolved: dict[object, object] = {}
+    failures: list[ProvinceNameError] = []
+    for value in pd.unique(series.astype(object)):
+        try:
+            resolved[value] = resolve_province(value, edition=ed)
+        except ProvinceNameError as err:
+            resolved[value] = pd.NA
+            failures.append(err)
+    if failures and errors == "raise":
+        first = failures[0]
+        if len(failures) > 1:
+            others = ", ".join(repr(f.value) for f in failures[1:6])
+            first.args = (f"{first.args[0]} (+{len(failures) - 1} khác / more: {others})",)
+        raise first
+    return series.astype(object).map(resolved).astype("string")
+
+
+# --- regions --------------------------------------------------------------
+
+
+def regions(edition: str | int) -> dict[str, list[str]]:
+    """The six GSO socio-economic regions as {region code: province codes}."""
+    table = provinces(edition)
+    return {r: table.loc[table["region"] == r, "code"].tolist() for r in REGION_NAMES}
+
+
+def region_of(code: str, edition: str | int) -> str:
+    return str(_row(check_edition(edition), code)["region"])

@@ -1,0 +1,98 @@
+"""Reporting periods: half-years ("2019-H1", "2019-H2") and years ("2019").
+
+A period is identified by the date it ends: stocks are counted on that day,
+flows are summed over the period. The end date decides which edition of the
+administrative map the period belongs to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import total_ordering
+
+_PATTERN = re.compile(
+    r"^\s*(?P<year>\d{4})\s*(?:[-_/ ]?\s*(?P<kind>H|6T|S)\s*(?P<half>[12])|(?:[-_/ ]?(?P<y>Y|N|FY))?)\s*$",
+    re.IGNORECASE,
+)
+
+
+class PeriodError(ValueError):
+    """A text that is not a period this package understands."""
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Period:
+    """A half-year (half=1 or 2) or a whole year (half=None)."""
+
+    year: int
+    half: int | None = None
+
+    @classmethod
+    def parse(cls, text: str | Period) -> Period:
+        if isinstance(text, Period):
+            return text
+        match = _PATTERN.match(str(text))
+        if not match:
+            raise PeriodError(
+                f"Kỳ báo cáo không hợp lệ: {text!r} — cần dạng '2019-H1', '2019-H2' hoặc '2019' / "
+                f"invalid period {text!r}: expected '2019-H1', '2019-H2' or '2019'"
+            )
+        half = match.group("half")
+        return cls(int(match.group("year")), int(half) if half else None)
+
+    @property
+    def code(self) -> str:
+        return f"{self.year}-H{self.half}" if self.half else f"{self.year}"
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.year, 6, 30) if self.half == 1 else dt.date(self.year, 12, 31)
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 7, 1) if self.half == 2 else dt.date(self.year, 1, 1)
+
+    @property
+    def is_half_year(self) -> bool:
+        return self.half is not None
+
+    def same_period_last_year(self) -> Period:
+        """"Cùng kỳ": the same half (or year) one year earlier."""
+        return Period(self.year - 1, self.half)
+
+    def previous(self) -> Period:
+        """The period just before, at the same granularity."""
+        if self.half is None:
+            return Period(self.year - 1)
+        return Period(self.year, 1) if self.half == 2 else Period(self.year - 1, 2)
+
+    def next(self) -> Period:
+        if self.half is None:
+            return Period(self.year + 1)
+        return Period(self.year, 2) if self.half == 1 else Period(self.year + 1, 1)
+
+    def _key(self) -> tuple[dt.date, int]:
+        return (self.end, 0 if self.half else 1)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Period):
+            return NotImplemented
+        return self._key() < other._key()
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def half_years(first: str | Period, last: str | Period) -> list[Period]:
+    """Every half-year from ``first`` to ``last`` inclusive."""
+    start, stop = Period.parse(first), Period.parse(last)
+    if not (start.half and stop.half):
+        raise PeriodError("half_years() needs half-year periods such as '2015-H1'")
+    out, p = [], start
+    while p <= stop:
+        out.append(p)
+        p = p.next()
+    return out
