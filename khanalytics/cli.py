@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape as rich_escape
 from rich.table import Table
 
 from khanalytics import __version__
@@ -19,6 +21,7 @@ app = typer.Typer(
     add_completion=False,
 )
 console = Console()
+DEFAULT_STORE = Path("data/khanalytics.duckdb")
 
 
 def _version(value: bool) -> None:
@@ -98,6 +101,134 @@ def demo() -> None:
                 extra = f"  ← {', '.join(made_of)}" if len(made_of) > 1 else ""
             console.print(f"  {code} {geo.province_name(code, edition)}{extra}")
         console.print(f"  [dim]nguồn / source: {m.source} (độ tin cậy: {m.confidence})[/dim]")
+
+
+# --- data in: template, validate, import ---------------------------------------
+
+StoreOption = Annotated[
+    Path, typer.Option("--store", "-s", envvar="KHANALYTICS_STORE", help="DuckDB file (default data/khanalytics.duckdb).")
+]
+
+
+def _print_issues(issues, lang: str) -> None:
+    for issue in issues:
+        colour = "red" if issue.severity == "error" else "yellow"
+        console.print(f"[{colour}]{rich_escape(issue.message(lang))}[/{colour}]")
+
+
+@app.command()
+def template(
+    period: Annotated[str, typer.Option("--period", "-p", help="2026-H1, 2026-H2 or 2026.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the .xlsx.")] = Path("mau_bao_cao.xlsx"),
+    edition: Annotated[str | None, typer.Option("--edition", "-e", help="2008 or 2025 (default: the period's).")] = None,
+    province: Annotated[str | None, typer.Option("--province", help="One sheet for one province.")] = None,
+) -> None:
+    """Write the Excel workbook provinces fill in (mẫu báo cáo)."""
+    from khanalytics.ingest import write_template
+
+    path = write_template(output, period=period, edition=edition, province=province)
+    console.print(f"Đã ghi mẫu / template written: {path}")
+
+
+@app.command("validate")
+def validate_command(
+    files: Annotated[list[Path], typer.Argument(help="Report files (.xlsx, .csv, .parquet).")],
+    store: StoreOption = DEFAULT_STORE,
+    period: Annotated[str | None, typer.Option("--period", "-p")] = None,
+    edition: Annotated[str | None, typer.Option("--edition", "-e")] = None,
+    lang: Annotated[str, typer.Option("--lang")] = "vi",
+) -> None:
+    """Check files without storing anything."""
+    from khanalytics.store import Store
+    from khanalytics.validate import has_errors
+
+    failed = False
+    with Store(store, read_only=store.exists()) if store.exists() else _NoStore() as s:
+        for f in files:
+            reading, issues = s.check(f, period=period, edition=edition)
+            _print_issues(issues, lang)
+            bad = has_errors(issues)
+            failed |= bad
+            n = len(reading.values)
+            status = "[red]BỊ TỪ CHỐI / REJECTED[/red]" if bad else "[green]HỢP LỆ / VALID[/green]"
+            console.print(f"{f.name}: {n} giá trị / values, {sum(i.severity == 'flag' for i in issues)} cảnh báo / flags — {status}")
+    if failed:
+        raise typer.Exit(1)
+
+
+class _NoStore:
+    """Validation without a store: no previous values to compare with."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+    def check(self, path, **options):
+        from khanalytics.ingest import read_file
+        from khanalytics.validate import validate
+
+        reading = read_file(path, **options)
+        return reading, validate(reading)
+
+
+@app.command("import")
+def import_command(
+    files: Annotated[list[Path], typer.Argument(help="Report files (.xlsx, .csv, .parquet).")],
+    store: StoreOption = DEFAULT_STORE,
+    period: Annotated[str | None, typer.Option("--period", "-p")] = None,
+    edition: Annotated[str | None, typer.Option("--edition", "-e")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help="published, reported or synthetic.")] = None,
+    lang: Annotated[str, typer.Option("--lang")] = "vi",
+) -> None:
+    """Validate files, then store them all in one transaction (or nothing)."""
+    from khanalytics.diagnostics import InputError
+    from khanalytics.store import Store
+
+    with Store(store) as s:
+        try:
+            results = s.import_files(files, period=period, edition=edition, kind=kind)
+        except InputError as err:
+            _print_issues([i for i in err.issues if i.severity == "error"], lang)
+            console.print(f"[red]{rich_escape(err.file)}: tệp bị từ chối, không lưu gì / file rejected, nothing stored[/red]")
+            raise typer.Exit(1) from None
+        for r in results:
+            if r.already_imported:
+                console.print(f"{r.file}: đã nhập trước đó, không thay đổi / already imported, nothing changed")
+            else:
+                console.print(f"{r.file}: {r.n_values} giá trị, {r.n_new} mới hoặc sửa / new or revised, "
+                              f"{len(r.flags)} cảnh báo / flags")
+        console.print(f"Kho / store: {store} — mã nội dung / content hash {s.content_hash()[:12]}")
+
+
+@app.command("catalogue")
+def catalogue_command(lang: Annotated[str, typer.Option("--lang")] = "vi") -> None:
+    """List data elements and indicators."""
+    from khanalytics import catalogue as cat
+
+    table = Table(title="Danh mục chỉ tiêu / catalogue")
+    for col in ("Mã / code", "Tên / label", "Đơn vị / unit", "Loại / kind"):
+        table.add_column(col)
+    for e in cat.elements().values():
+        table.add_row(e.code, e.label(lang), e.unit_vi if lang == "vi" else e.unit_en, e.kind)
+    for i in cat.indicators().values():
+        table.add_row(i.code, i.label(lang), i.unit_vi if lang == "vi" else i.unit_en, "indicator")
+    console.print(table)
+
+
+# --- gallery (figures helper) -------------------------------------------------------------------------------------
+@app.command("gallery")
+def gallery_command(
+    output: Annotated[str, typer.Option("--output", "-o", help="HTML file to write.")] = "reports/gallery.html",
+    lang: Annotated[str, typer.Option("--lang", help="vi or en.")] = "vi",
+) -> None:
+    """Render every figure type on synthetic data into one offline HTML page, for review."""
+    from khanalytics.gallery import write_gallery
+
+    path = write_gallery(output, lang)
+    console.print(f"Đã ghi / written: {path} ({path.stat().st_size / 1e6:.1f} MB)")
+# --- end gallery ----------------------------------------------------------------------------------------------------
 
 
 if __name__ == "__main__":  # pragma: no cover

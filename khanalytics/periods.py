@@ -59,6 +59,12 @@ class Period:
     def is_half_year(self) -> bool:
         return self.half is not None
 
+    def label(self, lang: str = "vi") -> str:
+        """"6 tháng đầu năm 2019" / "first half of 2019"; "năm 2019" / "2019"."""
+        if lang == "en":
+            return {1: f"first half of {self.year}", 2: f"second half of {self.year}", None: f"{self.year}"}[self.half]
+        return {1: f"6 tháng đầu năm {self.year}", 2: f"6 tháng cuối năm {self.year}", None: f"năm {self.year}"}[self.half]
+
     def same_period_last_year(self) -> Period:
         """"Cùng kỳ": the same half (or year) one year earlier."""
         return Period(self.year - 1, self.half)
