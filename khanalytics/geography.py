@@ -125,36 +125,48 @@ def _province_table() -> pd.DataFrame:
     return table
 
 
+@cache
+def _edition_table(edition: Edition) -> pd.DataFrame:
+    table = _province_table()
+    out = table[table["edition"] == edition].drop(columns="edition").sort_values("code")
+    if edition == "2008":
+        out = out.drop(columns="formed_from")
+    return out.reset_index(drop=True)
+
+
 def provinces(edition: str | int) -> pd.DataFrame:
     """One row per province of an edition, ordered by code.
 
     Columns: code, name_vi, full_name_vi, name_ascii, name_en, kind, region,
     region_vi, region_en, and formed_from (2025: the 2008 codes it was made from).
     """
-    ed = check_edition(edition)
-    table = _province_table()
-    out = table[table["edition"] == ed].drop(columns="edition").sort_values("code")
-    if ed == "2008":
-        out = out.drop(columns="formed_from")
-    return out.reset_index(drop=True)
+    return _edition_table(check_edition(edition)).copy()
+
+
+@cache
+def _codes(edition: Edition) -> tuple[str, ...]:
+    return tuple(_edition_table(edition)["code"])
 
 
 def province_codes(edition: str | int) -> list[str]:
-    return provinces(edition)["code"].tolist()
+    return list(_codes(check_edition(edition)))
 
 
 def province_name(code: str, edition: str | int, lang: str = "vi") -> str:
-    ed = check_edition(edition)
-    row = _row(ed, code)
+    row = _row(check_edition(edition), code)
     return row["name_en"] if lang == "en" else row["name_vi"]
 
 
-def _row(edition: Edition, code: str) -> pd.Series:
-    table = _province_table()
-    hit = table[(table["edition"] == edition) & (table["code"] == str(code).zfill(2))]
-    if hit.empty:
+@cache
+def _rows(edition: Edition) -> dict[str, dict]:
+    return {r["code"]: r for r in _edition_table(edition).to_dict("records")}
+
+
+def _row(edition: Edition, code: str) -> dict:
+    hit = _rows(edition).get(str(code).zfill(2))
+    if hit is None:
         raise ProvinceNameError(code, edition, [], "Mã không có trên bản đồ này / no such code on this map.")
-    return hit.iloc[0]
+    return hit
 
 
 @cache
@@ -245,8 +257,7 @@ def _index(edition: Edition) -> dict[str, frozenset[str]]:
 
 
 def _display(edition: Edition, codes: Iterable[str]) -> list[str]:
-    table = provinces(edition).set_index("code")
-    return [f"{table.loc[c, 'name_vi']} ({c})" for c in sorted(codes)]
+    return [f"{_row(edition, c)['name_vi']} ({c})" for c in sorted(codes)]
 
 
 def resolve_province(name: object, *, edition: str | int) -> str:
@@ -265,7 +276,7 @@ def resolve_province(name: object, *, edition: str | int) -> str:
     text = str(name).strip()
     if re.fullmatch(r"\d{1,2}", text):
         code = text.zfill(2)
-        if code in set(province_codes(ed)):
+        if code in _codes(ed):
             return code
         raise ProvinceNameError(name, ed, [], "Mã không có trên bản đồ này / no such code on this map.")
     key = name_key(text)

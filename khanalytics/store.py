@@ -140,20 +140,61 @@ class Store:
 
         Raises InputError for the first file with errors; nothing is written then.
         """
+        readings = [read_file(path, **read_options) for path in paths]  # type: ignore[arg-type]
+        stored = self._same_period_last_year(pd.concat([r.values for r in readings]) if readings else pd.DataFrame())
         checked = []
-        for path in paths:
-            reading, issues = self.check(path, **read_options)
+        for reading in readings:
+            issues = validate(reading, previous=stored)
             if has_errors(issues):
-                raise InputError(Path(path).name, issues)
+                raise InputError(reading.file.name, issues)
             checked.append((reading, issues))
         return self._write(checked)
 
     def _write(self, checked: list[tuple[Reading, list[Issue]]]) -> list[ImportResult]:
-        results = []
+        """Write a batch of validated readings: one transaction, a new revision only where a value changed."""
+        known = {row[0] for row in self.con.execute("SELECT sha256 FROM imports").fetchall()}
+        next_id = self.con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
+        results, frames, flag_rows, import_rows = [], [], [], []
+        now = dt.datetime.now(dt.UTC)
+        for reading, issues in checked:
+            values = reading.values.drop_duplicates(KEY)
+            if reading.sha256 in known:
+                results.append(ImportResult(reading.file.name, reading.sha256, None, len(values), 0, issues))
+                continue
+            known.add(reading.sha256)
+            import_id, next_id = next_id, next_id + 1
+            frames.append(values.assign(import_id=import_id, kind=reading.kind))
+            flags = [i for i in issues if i.severity == "flag"]
+            flag_rows += [[import_id, f.rule, reading.edition, f.province, f.period, f.element, f.sheet, f.row,
+                           f.column, None if f.value is None else str(f.value), f.message("vi"), f.message("en")]
+                          for f in flags]
+            import_rows.append([import_id, reading.file.name, str(reading.file), reading.sha256, reading.kind, now,
+                                len(values), 0, len(flags), reading.meta.get("source"), reading.meta.get("note"),
+                                __version__])
+            results.append(ImportResult(reading.file.name, reading.sha256, import_id, len(values), 0, issues))
+        new = self._new_revisions(pd.concat(frames)) if frames else None
+        if new is not None:
+            counts = new.groupby("import_id").size()
+            for row in import_rows:
+                row[7] = int(counts.get(row[0], 0))
+            for result in results:
+                if result.import_id is not None:
+                    result.n_new = int(counts.get(result.import_id, 0))
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for reading, issues in checked:
-                results.append(self._write_one(reading, issues))
+            if new is not None and not new.empty:
+                self.con.register("new_values", new)
+                self.con.execute(
+                    """INSERT INTO observations (edition, code, period, element, value, revision, import_id, kind,
+                                                 sheet, "row", "column", raw)
+                       SELECT edition, code, period, element, value, revision, import_id, kind, sheet, "row",
+                              "column", raw FROM new_values"""
+                )
+                self.con.unregister("new_values")
+            if flag_rows:
+                self.con.executemany("INSERT INTO flags VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", flag_rows)
+            if import_rows:
+                self.con.executemany("INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", import_rows)
             pause = os.environ.get("KHANALYTICS_TEST_PAUSE_BEFORE_COMMIT")
             if pause:  # lets a test kill the process inside the transaction
                 print("paused-in-transaction", flush=True)
@@ -164,50 +205,29 @@ class Store:
             raise
         return results
 
-    def _write_one(self, reading: Reading, issues: list[Issue]) -> ImportResult:
-        name = reading.file.name
-        known = self.con.execute("SELECT import_id FROM imports WHERE sha256 = ?", [reading.sha256]).fetchall()
-        values = reading.values.drop_duplicates(KEY)
-        if known:
-            return ImportResult(name, reading.sha256, None, len(values), 0, issues)
-        import_id = self.con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
-        incoming = values.assign(import_id=import_id, kind=reading.kind)[
-            [*KEY, "value", "import_id", "kind", "sheet", "row", "column", "raw"]]
-        incoming = incoming.astype({"row": "Int64"})
-        self.con.register("incoming", incoming)
+    def _new_revisions(self, incoming: pd.DataFrame) -> pd.DataFrame:
+        """The incoming rows that change a value, each with its revision number.
+
+        Files of one batch are applied in order: a value equal to the one just
+        before it (stored, or from an earlier file of the batch) is not a revision.
+        """
+        incoming = incoming[[*KEY, "value", "import_id", "kind", "sheet", "row", "column", "raw"]].astype(
+            {"row": "Int64"})
+        self.con.register("incoming_keys", incoming[KEY].drop_duplicates())
         try:
-            new = self.con.execute(
-                """
-                SELECT i.*, coalesce(c.revision, 0) + 1 AS revision
-                FROM incoming i LEFT JOIN current_observations c USING (edition, code, period, element)
-                WHERE c.value IS NULL OR c.value <> i.value
-                """
+            current = self.con.execute(
+                """SELECT c.edition, c.code, c.period, c.element, c.value AS stored, c.revision AS stored_revision
+                   FROM current_observations c JOIN incoming_keys k USING (edition, code, period, element)"""
             ).df()
-            self.con.register("new_values", new)
-            self.con.execute(
-                """INSERT INTO observations (edition, code, period, element, value, revision, import_id, kind,
-                                             sheet, "row", "column", raw)
-                   SELECT edition, code, period, element, value, revision, import_id, kind, sheet, "row", "column", raw
-                   FROM new_values"""
-            )
         finally:
-            self.con.unregister("incoming")
-            self.con.unregister("new_values")
-        flags = [i for i in issues if i.severity == "flag"]
-        if flags:
-            edition = reading.edition
-            self.con.executemany(
-                'INSERT INTO flags VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-                [[import_id, f.rule, edition, f.province, f.period, f.element, f.sheet, f.row, f.column,
-                  None if f.value is None else str(f.value), f.message("vi"), f.message("en")] for f in flags],
-            )
-        self.con.execute(
-            "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [import_id, name, str(reading.file), reading.sha256, reading.kind,
-             dt.datetime.now(dt.UTC), len(values), len(new), len(flags),
-             reading.meta.get("source"), reading.meta.get("note"), __version__],
-        )
-        return ImportResult(name, reading.sha256, import_id, len(values), len(new), issues)
+            self.con.unregister("incoming_keys")
+        rows = incoming.sort_values("import_id", kind="stable").merge(current, on=KEY, how="left")
+        before = rows.groupby(KEY, sort=False)["value"].shift()
+        before = before.fillna(rows["stored"])
+        changed = rows[before.isna() | (before != rows["value"])].copy()
+        changed["revision"] = (changed["stored_revision"].fillna(0).astype(int)
+                               + changed.groupby(KEY, sort=False).cumcount() + 1)
+        return changed.drop(columns=["stored", "stored_revision"])
 
     def _same_period_last_year(self, values: pd.DataFrame) -> pd.DataFrame:
         if values.empty:
