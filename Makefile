@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 report: $(STAMP)
+	$(BIN)/khanalytics import data/sample/bao_cao_*.xlsx --store data/khanalytics.duckdb
 	$(BIN)/khanalytics demo
 
 test: $(STAMP)

@@ -174,3 +174,29 @@ def test_killed_import_leaves_the_store_as_before(store, tmp_path):
     with Store(path) as again:
         assert again.content_hash() == before
         assert len(again.imports()) == 1
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "khanalytics", *args], capture_output=True, text=True,
+                          env={"COLUMNS": "200", "PATH": ""})
+
+
+def test_template_and_validate_commands(tmp_path):
+    out = tmp_path / "mau_bao_cao.xlsx"
+    run = _cli("template", "--period", "2026-H1", "--edition", "2025", "-o", str(out))
+    assert run.returncode == 0 and out.exists()
+    run = _cli("validate", str(out), "--store", str(tmp_path / "none.duckdb"))
+    assert run.returncode == 0 and "HỢP LỆ" in run.stdout
+    assert not (tmp_path / "none.duckdb").exists()  # validating stores nothing
+    bad = _csv(tmp_path / "bad.csv", GOOD.replace("190000", "abc"))
+    run = _cli("validate", str(bad), "--lang", "en")
+    assert run.returncode == 1 and "not a number" in run.stdout and "bad.csv" in run.stdout
+
+
+def test_import_command_rejects_and_stores_nothing(tmp_path):
+    store = tmp_path / "k.duckdb"
+    bad = _csv(tmp_path / "bad.csv", GOOD.replace("Lạng Sơn", "Atlantis"))
+    run = _cli("import", str(bad), "--store", str(store))
+    assert run.returncode == 1 and "Atlantis" in run.stdout and "nothing stored" in run.stdout
+    with Store(store) as s:
+        assert s.observations().empty and s.imports().empty
