@@ -204,7 +204,8 @@ def parts(code_2025: str) -> tuple[str, ...]:
 # --- name resolution ------------------------------------------------------
 
 _PUNCT = re.compile(r"[\u2010-\u2015\u2212\-_/\\.,;:()\[\]'\"`’‘“”]+")
-_PREFIX = re.compile(r"^(?:(?:tinh|thanh pho|tp|t|province of|city of)\s+)+")
+_PREFIX = re.compile(r"^(?:(?:tinh|thanh pho|tp|t p|t|province of|city of)\s+)+")
+_TRAILING_NOTE = re.compile(r"(?<=\S)\s*\([^()]*\)\s*$")
 _SUFFIX = re.compile(r"(?:\s+(?:province|city|municipality))+$")
 
 
@@ -212,9 +213,10 @@ def name_key(text: object) -> str:
     """A comparison key: no diacritics, case, punctuation, spaces or prefix.
 
     Handles NFC/NFD input, old/new tone placement (both lose their marks), the
-    Icelandic eth often typed for Đ, and prefixes such as "Tỉnh", "TP.", "T.".
+    Icelandic eth often typed for Đ, prefixes such as "Tỉnh", "TP.", "T.P.", "T."
+    and a trailing note in brackets ("Bà Rịa - Vũng Tàu (BR-VT)").
     """
-    s = unicodedata.normalize("NFKC", str(text)).lower()
+    s = _TRAILING_NOTE.sub("", unicodedata.normalize("NFKC", str(text))).lower()
     s = s.replace("đ", "d").replace("ð", "d")
     s = "".join(ch for ch in unicodedata.normalize("NFD", s) if not unicodedata.combining(ch))
     s = " ".join(_PUNCT.sub(" ", s).split())

@@ -90,7 +90,8 @@ CASES_2008 = {
     "Dak Lak": "66", "Daklak": "66", "Ðắk Lắk": "66", "Hoà Bình": "17", "Hòa Bình": "17", "T. Hòa Bình": "17",
     "Khánh Hoà": "56", "Thanh Hoá": "38", "Bắc Ninh": "27", "Quảng Trị": "45", "Gia Lai": "64",
     "Bắc Giang": "24", "24": "24", "Kontum": "62", "Tỉnh Quảng Ninh": "22", "Quang Ninh Province": "22",
-    "Cần Thơ": "92", "Can Tho": "92",
+    "Cần Thơ": "92", "Can Tho": "92", "T.P. HCM": "79", "T.P Hồ Chí Minh": "79", "HCM City": "79",
+    "Bà Rịa - Vũng Tàu (BR-VT)": "77", "TT-Huế": "46", "Tinh Bac Giang": "24", "Đăk Nông": "67",
 }
 CASES_2025 = {
     "Bắc Ninh": "24", "24": "24", "Quảng Trị": "44", "Gia Lai": "52", "Huế": "46", "Hue": "46",
