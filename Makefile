@@ -22,6 +22,8 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/khanalytics import data/sample/bao_cao_*.xlsx --store data/khanalytics.duckdb
 	$(BIN)/khanalytics demo
+	$(BIN)/khanalytics summary --cluster dong-bac --period 2019-H1 --store data/khanalytics.duckdb
+	$(BIN)/khanalytics summary --cluster dong-bac --period 2026-H1 --store data/khanalytics.duckdb
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -103,6 +103,23 @@ def demo() -> None:
         console.print(f"  [dim]nguồn / source: {m.source} (độ tin cậy: {m.confidence})[/dim]")
 
 
+@app.command("summary")
+def summary_command(
+    cluster: Annotated[str, typer.Option("--cluster", "-c", help="Cluster number, slug or name.")] = "dong-bac",
+    period: Annotated[str, typer.Option("--period", "-p")] = "2019-H1",
+    edition: Annotated[str | None, typer.Option("--edition", "-e", help="Map: 2008 or 2025 (default: the period's).")] = None,
+    store: StoreOption = DEFAULT_STORE,
+    lang: Annotated[str, typer.Option("--lang")] = "vi",
+) -> None:
+    """Print the sentences a leader reads for a cluster and period, from the store."""
+    from khanalytics import analysis, narrative
+
+    obs = analysis.load_observations(store)
+    flags = analysis.load_flags(store)
+    sentences = narrative.cluster_summary(obs, cluster, period, edition=edition, lang=lang, flags=flags)
+    console.print(rich_escape(narrative.text(sentences, sep="\n\n")))
+
+
 # --- data in: template, validate, import ---------------------------------------
 
 StoreOption = Annotated[
@@ -229,6 +246,53 @@ def gallery_command(
     path = write_gallery(output, lang)
     console.print(f"Đã ghi / written: {path} ({path.stat().st_size / 1e6:.1f} MB)")
 # --- end gallery ----------------------------------------------------------------------------------------------------
+
+
+# --- boundaries (khanalytics.boundaries) -------------------------------------
+
+boundaries_app = typer.Typer(help="Ranh giới tỉnh / province boundaries: what is shipped, fetching better ones.")
+app.add_typer(boundaries_app, name="boundaries")
+_CacheDirOption = Annotated[
+    str | None, typer.Option("--cache-dir", help="Default: $KHANALYTICS_CACHE or ~/.cache/khanalytics.")
+]
+
+
+@boundaries_app.command("fetch")
+def boundaries_fetch(
+    url: Annotated[str | None, typer.Option("--url", help="Where to download geoBoundaries VNM ADM1 from.")] = None,
+    cache_dir: _CacheDirOption = None,
+) -> None:
+    """Download geoBoundaries VNM ADM1 (public domain) into the user cache; reports then use it."""
+    from khanalytics import boundaries as bnd
+
+    try:
+        path = bnd.fetch_geoboundaries(cache_dir, url or bnd.GEOBOUNDARIES_URL)
+    except bnd.BoundaryError as err:
+        console.print(f"[red]{err}[/red]")
+        raise typer.Exit(1) from err
+    console.print(f"Đã lưu / saved: {path}")
+
+
+@boundaries_app.command("info")
+def boundaries_info(
+    cache_dir: _CacheDirOption = None,
+) -> None:
+    """Show the shipped boundaries, the cached geoBoundaries file, and which one maps use."""
+    from khanalytics import boundaries as bnd
+
+    meta = bnd.metadata("2008")
+    console.print(f"[bold]{meta['title_vi']}[/bold] / {meta['title_en']}")
+    console.print(f"  {meta['note_vi']} / {meta['note_en']}")
+    for source in meta["sources"]:
+        console.print(f"  nguồn / source: {source['package']} — {source['licence']}")
+    cached = bnd.cached_geoboundaries(cache_dir)
+    console.print(f"geoBoundaries: {cached if cached else 'chưa tải / not fetched (khanalytics boundaries fetch)'}")
+    for edition in geo.EDITIONS:
+        frame, provenance = bnd.best_boundaries(edition, cache_dir)
+        console.print(f"[bold]{edition}[/bold] ({len(frame)}): {provenance}")
+
+
+# --- end boundaries -----------------------------------------------------------
 
 
 if __name__ == "__main__":  # pragma: no cover
