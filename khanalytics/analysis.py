@@ -74,7 +74,39 @@ def load_flags(path: str | Path | None = None) -> pd.DataFrame:
         return store.flags()
 
 
+_FRAME_MEMO: dict[tuple[int, str], tuple[tuple, pd.DataFrame]] = {}
+
+
+def _fingerprint(obs: pd.DataFrame) -> tuple:
+    values = pd.to_numeric(obs["value"], errors="coerce") if "value" in obs.columns else pd.Series(dtype=float)
+    return obs.shape, tuple(obs.columns), float(np.nansum(values.to_numpy(dtype="float64", na_value=np.nan)))
+
+
+def _memo_by_frame(name: str, obs: pd.DataFrame, make) -> pd.DataFrame:
+    """Reuse what was derived from this very frame (same object, same content) instead of recomputing it.
+
+    Reports call the analysis many times on one observation frame; normalising and harmonising it
+    each time was most of their cost. A frame changed in place gets a new fingerprint and is redone.
+    """
+    import weakref
+
+    key = (id(obs), name)
+    fingerprint = _fingerprint(obs)
+    hit = _FRAME_MEMO.get(key)
+    if hit is not None and hit[0] == fingerprint:
+        return hit[1]
+    result = make()
+    if key not in _FRAME_MEMO:
+        weakref.finalize(obs, _FRAME_MEMO.pop, key, None)
+    _FRAME_MEMO[key] = (fingerprint, result)
+    return result
+
+
 def _check(obs: pd.DataFrame) -> pd.DataFrame:
+    return _memo_by_frame("check", obs, lambda: _normalise(obs))
+
+
+def _normalise(obs: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in ("edition", "code", "period", "element", "value") if c not in obs.columns]
     if missing:
         raise AnalysisError(
@@ -466,6 +498,10 @@ def harmonise(obs: pd.DataFrame, to: str = "2025") -> pd.DataFrame:
     (the old codes summed, "27+24"), reason_vi, reason_en.
     """
     target = geo.check_edition(to)
+    return _memo_by_frame(f"harmonise-{target}", obs, lambda: _harmonise(obs, target)).copy()
+
+
+def _harmonise(obs: pd.DataFrame, target: str) -> pd.DataFrame:
     data = _check(obs)
     native = data[data["edition"] == target].copy()
     native["from_edition"] = target

@@ -295,5 +295,91 @@ def boundaries_info(
 # --- end boundaries -----------------------------------------------------------
 
 
+# --- reports -------------------------------------------------------------------------------------------
+
+render_app = typer.Typer(help="Render one report (papermill, then our offline HTML export).", no_args_is_help=True)
+app.add_typer(render_app, name="render")
+
+PeriodOption = Annotated[str, typer.Option("--period", "-p", help="2019-H1, 2019-H2 or 2019.")]
+OutOption = Annotated[Path, typer.Option("--output", "-o", help="Folder for the reports.")]
+EditionOption = Annotated[str, typer.Option("--edition", "-e", help="auto, 2008 or 2025.")]
+LangOption = Annotated[str, typer.Option("--lang", help="vi or en.")]
+
+
+def _render_one(kind: str, key: str | None, period: str, output: Path, edition: str, lang: str, store: Path) -> None:
+    from khanalytics import reports
+
+    try:
+        job = reports.plan(kind, key=key, period=period, edition=edition, lang=lang, store=store, out_dir=output)
+    except (ValueError, KeyError) as err:
+        console.print(f"[red]{rich_escape(str(err))}[/red]")
+        raise typer.Exit(2) from None
+    result = reports.render(job)
+    if result.status != "ok":
+        console.print(f"[red]{rich_escape(result.error or '')}[/red]")
+        raise typer.Exit(1)
+    console.print(f"{result.output} ({result.bytes / 1e6:.1f} MB, {result.seconds:.1f} s)")
+
+
+@render_app.command("cluster")
+def render_cluster(
+    cluster: Annotated[str, typer.Option("--cluster", "-c", help="Number, slug or name.")] = "dong-bac",
+    period: PeriodOption = "2019-H1",
+    output: OutOption = Path("reports"),
+    edition: EditionOption = "auto",
+    lang: LangOption = "vi",
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """A cluster against the country."""
+    _render_one("cluster", cluster, period, output, edition, lang, store)
+
+
+@render_app.command("province")
+def render_province(
+    province: Annotated[str, typer.Option("--province", help="Name or code on the period's map.")],
+    period: PeriodOption = "2019-H1",
+    output: OutOption = Path("reports"),
+    edition: EditionOption = "auto",
+    lang: LangOption = "vi",
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """One province against its cluster and the country."""
+    _render_one("province", province, period, output, edition, lang, store)
+
+
+@render_app.command("national")
+def render_national(
+    period: PeriodOption = "2019-H1",
+    output: OutOption = Path("reports"),
+    edition: EditionOption = "auto",
+    lang: LangOption = "vi",
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """All provinces and clusters."""
+    _render_one("national", None, period, output, edition, lang, store)
+
+
+@app.command("render-all")
+def render_all_command(
+    period: PeriodOption = "2019-H1",
+    output: OutOption = Path("reports"),
+    edition: EditionOption = "auto",
+    lang: LangOption = "vi",
+    store: StoreOption = DEFAULT_STORE,
+    workers: Annotated[int | None, typer.Option("--workers", "-j", help="Parallel workers (default: cores).")] = None,
+) -> None:
+    """The country, every cluster and every province of a period, with index.html and manifest.json."""
+    from khanalytics import reports
+
+    results, index = reports.render_all(period, store=store, out_dir=output, lang=lang, edition=edition,
+                                        workers=workers)
+    failed = [r for r in results if r.status != "ok"]
+    for r in failed:
+        console.print(f"[red]{rich_escape(r.title)}: {rich_escape((r.error or '')[:300])}[/red]")
+    console.print(f"{len(results) - len(failed)}/{len(results)} báo cáo / reports → {index}")
+    if failed:
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -28,7 +28,7 @@ def sample_store(tmp_path_factory) -> Path:
     """Path of a store holding every sample workbook (data/sample/*.xlsx)."""
     files = sample_files()
     if not files:
-        pytest.skip("data/sample/*.xlsx not generated yet (python scripts/generate_sample.py)")
+        pytest.fail("data/sample/*.xlsx missing: run python scripts/generate_sample.py")
     if "path" not in _BUILT:
         path = tmp_path_factory.mktemp("sample") / "s.duckdb"
         with Store(path) as store:

@@ -1,0 +1,591 @@
+"""The sections of the reports, one call each, so the notebooks stay thin.
+
+A notebook validates its parameters with ``parameters(globals(), kind)``, builds
+a ``Report`` and calls its sections in order; each section displays its
+heading, sentences, figures and tables in the report's language. Everything
+that comes from data is escaped here. Tables offered for download are
+neutralised against formula injection.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.io as pio
+from IPython.display import HTML, display
+from markupsafe import Markup
+
+from khanalytics import __version__, analysis, catalogue, narrative
+from khanalytics import clusters as clu
+from khanalytics import figures as fig
+from khanalytics import geography as geo
+from khanalytics.formatting import fmt_number, fmt_percent, fmt_points, no_data
+from khanalytics.periods import Period, PeriodError
+
+DEFAULT_INDICATORS = ("membership_rate", "learning_families_rate", "learning_clans_rate",
+                      "learning_communities_rate", "learning_units_rate", "learning_citizens_rate")
+TITLE_INDICATORS = ("learning_families_rate", "learning_clans_rate", "learning_communities_rate",
+                    "learning_units_rate", "learning_citizens_rate")
+ORGANISATION_ELEMENTS = ("grassroots_associations", "communes", "branches", "promotion_boards", "learning_centres",
+                         "fund_raised_vnd", "fund_balance_vnd", "scholarships_count")
+PARAMETERS = {
+    "cluster": ("cluster", "period", "edition", "lang", "store", "indicators"),
+    "province": ("province", "period", "edition", "lang", "store", "indicators"),
+    "national": ("period", "edition", "lang", "store", "indicators"),
+}
+DATA_COLUMNS = ("edition", "code", "province", "period", "element", "value", "kind", "file_name", "sheet", "row")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+_T = {
+    "summary": ("Tóm tắt", "Summary"),
+    "kpis": ("Các chỉ số chính", "Key figures"),
+    "map": ("Bản đồ", "Map"),
+    "trends": ("Xu hướng", "Trends"),
+    "ranking": ("Xếp hạng", "Ranking"),
+    "titles": ("Danh hiệu học tập so với mục tiêu", "Learning titles against targets"),
+    "organisation": ("Tổ chức hội và quỹ", "Organisation and fund"),
+    "quality": ("Độ phủ và chất lượng số liệu", "Coverage and data quality"),
+    "sources": ("Nguồn số liệu và tải về", "Sources and downloads"),
+    "national": ("Cả nước", "Vietnam"),
+    "members": ("Hội viên", "Members"),
+    "population": ("Dân số", "Population"),
+    "rate": ("Tỉ lệ hội viên/dân số", "Members per population"),
+    "synthetic": ("SỐ LIỆU MINH HOẠ: các con số trong báo cáo này là số liệu tổng hợp (giả lập) để trình diễn, "
+                  "không phải số liệu thực tế của các tỉnh.",
+                  "ILLUSTRATIVE DATA: the figures in this report are synthetic (made up for demonstration), "
+                  "not the provinces' real reports."),
+}
+
+
+def t(key: str, lang: str) -> str:
+    vi, en = _T[key]
+    return en if lang == "en" else vi
+
+
+class ParameterError(ValueError):
+    """A report parameter that is unknown or has an invalid value; lists the valid choices."""
+
+
+# --- parameters -------------------------------------------------------------------------------------------
+
+
+def _injected(namespace: dict) -> set[str]:
+    """Names the user (or papermill) defined, as opposed to IPython's own."""
+    try:
+        from IPython import get_ipython
+
+        hidden = set(get_ipython().user_ns_hidden)  # type: ignore[union-attr]
+    except Exception:  # not in IPython: every public name counts
+        hidden = set()
+    return {k for k in namespace if not k.startswith("_") and k not in hidden and not callable(namespace[k])
+            and type(namespace[k]).__name__ != "module"}
+
+
+def parameters(namespace: dict, kind: str) -> dict[str, Any]:
+    """The validated parameters of a report notebook, from its globals.
+
+    Stops with ParameterError on an unknown name, cluster, province, period,
+    edition, language or indicator, listing what is valid.
+    """
+    allowed = PARAMETERS[kind]
+    unknown = sorted(_injected(namespace) - set(allowed))
+    if unknown:
+        raise ParameterError(f"Tham số không hợp lệ / unknown parameter(s): {', '.join(unknown)}. "
+                             f"Hợp lệ / valid: {', '.join(allowed)}")
+    params = {k: namespace.get(k) for k in allowed}
+    lang = params.get("lang") or "vi"
+    if lang not in ("vi", "en"):
+        raise ParameterError(f"lang={lang!r}: chọn / choose 'vi' hoặc / or 'en'")
+    try:
+        period = Period.parse(params["period"])
+    except PeriodError as err:
+        raise ParameterError(str(err)) from None
+    edition = params.get("edition") or "auto"
+    if str(edition) not in ("auto", *geo.EDITIONS):
+        raise ParameterError(f"edition={edition!r}: chọn / choose auto, 2008, 2025")
+    map_ed = geo.edition_for(period) if str(edition) == "auto" else str(edition)
+    if kind == "cluster":
+        try:
+            clu.load_clusters().get(params["cluster"])
+        except clu.ClusterError as err:
+            raise ParameterError(str(err)) from None
+    if kind == "province":
+        try:
+            params["province"] = geo.resolve_province(params["province"], edition=map_ed)
+        except geo.ProvinceNameError as err:
+            valid = ", ".join(f"{r.code} {r.name_vi}" for r in geo.provinces(map_ed).itertuples())
+            raise ParameterError(f"{err}. Các tỉnh / provinces: {valid}") from None
+    indicators = params.get("indicators") or list(DEFAULT_INDICATORS)
+    if isinstance(indicators, str):
+        indicators = [s.strip() for s in indicators.split(",") if s.strip()]
+    for code in indicators:
+        catalogue.indicator(code)  # raises CatalogueError listing the valid codes
+    params.update(lang=lang, period=period.code, edition=str(edition), indicators=list(indicators),
+                  store=str(params.get("store") or "data/khanalytics.duckdb"))
+    return params
+
+
+# --- data, cached across reports of one kernel --------------------------------------------------------------
+
+
+def _signature(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
+
+
+@lru_cache(maxsize=4)
+def _load(signature: tuple[str, int, int]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, str]:
+    from khanalytics.store import Store
+
+    with Store(signature[0], read_only=True) as s:
+        imports = s.imports()
+        digest = s.content_hash()
+    obs = analysis.load_observations(signature[0])
+    flags = analysis.load_flags(signature[0])
+    return obs, flags, imports, digest
+
+
+def load_store(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, str]:
+    """Observations, flags, imports and content hash of a store (cached while the file is unchanged)."""
+    p = Path(path)
+    if not p.exists():
+        raise ParameterError(f"Không có kho dữ liệu {p} / no store at {p}: chạy / run `khanalytics import …`")
+    return _load(_signature(p))
+
+
+# --- small HTML helpers ---------------------------------------------------------------------------------------
+
+
+def _h(text: str, level: int = 2) -> str:
+    return f"<h{level}>{html.escape(text)}</h{level}>"
+
+
+def _p(text: str, css: str = "") -> str:
+    cls = f' class="{css}"' if css else ""
+    return f"<p{cls}>{html.escape(text)}</p>"
+
+
+def _table(frame: pd.DataFrame) -> str:
+    return ('<div class="kha-table-wrap">'
+            + frame.to_html(index=False, classes="kha-table", border=0, escape=True, na_rep="—")
+            + "</div>")
+
+
+def show(*parts: Any) -> None:
+    """Display HTML strings and figures in order (plotly as its own MIME type, which the export draws)."""
+    for part in parts:
+        if part is None:
+            continue
+        if isinstance(part, str | Markup):
+            display(HTML(str(part)))
+        else:
+            display(part)
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would read as a formula (=, +, -, @) get a leading apostrophe."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
+    out.columns = ["'" + c if isinstance(c, str) and c.startswith(_FORMULA_START) else c for c in out.columns]
+    return out
+
+
+def downloads_html(tables: dict[str, pd.DataFrame], *, definitions: pd.DataFrame, stem: str, lang: str) -> str:
+    """Download links with the tables embedded (CSV each, one XLSX with a sheet of sources and definitions)."""
+    links = []
+    for name, frame in tables.items():
+        data = neutralise(frame).to_csv(index=False).encode("utf-8-sig")
+        links.append((f"{stem}-{name}.csv", "text/csv", data))
+    buf = io.BytesIO()
+    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
+        for name, frame in tables.items():
+            neutralise(frame).to_excel(writer, sheet_name=name[:31], index=False)
+        neutralise(definitions).to_excel(writer, sheet_name=("Nguon va dinh nghia" if lang != "en"
+                                                             else "Sources and definitions")[:31], index=False)
+    links.append((f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.getvalue()))
+    items = "".join(
+        f'<a download="{html.escape(fname)}" href="data:{mime};base64,{base64.b64encode(data).decode()}">'
+        f"{html.escape(fname)}</a>" for fname, mime, data in links)
+    label = "Tải bảng số liệu:" if lang != "en" else "Download the tables:"
+    return f'<p class="kha-downloads">{html.escape(label)} {items}</p>'
+
+
+# --- the report -------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    kind: str
+    params: dict[str, Any]
+    obs: pd.DataFrame = field(repr=False)
+    flags: pd.DataFrame = field(repr=False)
+    imports: pd.DataFrame = field(repr=False)
+    digest: str = ""
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def lang(self) -> str:
+        return self.params["lang"]
+
+    @property
+    def period(self) -> Period:
+        return Period.parse(self.params["period"])
+
+    @property
+    def edition(self) -> str:
+        return geo.edition_for(self.period) if self.params["edition"] == "auto" else self.params["edition"]
+
+    @property
+    def group(self) -> analysis.Group:
+        if self.kind == "cluster":
+            return analysis.cluster(self.params["cluster"])
+        if self.kind == "province":
+            return analysis.province(self.params["province"], self.edition)
+        return analysis.country()
+
+    @property
+    def members(self) -> list[str]:
+        codes, _, _ = analysis.members_on(self.group, self.edition, self.period)
+        return list(codes)
+
+    @property
+    def synthetic(self) -> bool:
+        periods = {self.period.code, self.period.same_period_last_year().code}
+        return bool((self.obs.loc[self.obs["period"].isin(periods), "kind"] == "synthetic").any())
+
+    def _group_label(self) -> str:
+        g = self.group
+        return g.label_en if self.lang == "en" else g.label_vi
+
+    # sections, in the order of the reports -----------------------------------------------------------------------
+
+    def header(self) -> None:
+        vi = self.lang != "en"
+        title = f"{self._group_label()} — {self.period.label(self.lang)}"
+        lead = ("Báo cáo công tác khuyến học, khuyến tài" if vi else "Education promotion report")
+        map_text = geo.EDITION_INFO[self.edition].label_vi if vi else geo.EDITION_INFO[self.edition].label_en
+        parts = [f'<p class="kha-subtitle">{html.escape(lead)}</p>', _h(title, 1),
+                 _p(("Số liệu đến hết " if vi else "Figures to ") + self.period.end.strftime("%d/%m/%Y")
+                    + " · " + map_text, "kha-subtitle")]
+        if self.synthetic:
+            parts.append(f'<p class="kha-notice" role="note"><strong>{html.escape(t("synthetic", self.lang))}</strong></p>')
+        show("".join(parts))
+
+    def summary(self) -> None:
+        sentences = narrative.summary(self.obs, self.group, self.period, edition=self.params["edition"]
+                                      if self.params["edition"] != "auto" else None, lang=self.lang, flags=self.flags)
+        body = "".join(_p(s) for s in sentences["text"])
+        show(_h(t("summary", self.lang)) + body)
+
+    def _compare(self, indicator: str = "membership_rate", group: Any = None) -> pd.Series:
+        ed = None if self.params["edition"] == "auto" else self.params["edition"]
+        frame = analysis.compare(self.obs, indicator, group or self.group, self.period, edition=ed)
+        return frame.iloc[0]
+
+    def kpis(self) -> None:
+        lang = self.lang
+        row = self._compare()
+        change = row["change_last_year"]
+        gap = row["gap_national"]
+        cards = [
+            {"label": t("members", lang), "value_text": fmt_number(row["numerator"], lang=lang), "tone": "neutral",
+             "note": f"{row['n_reporting']}/{row['n_members']} " + ("tỉnh báo cáo" if lang != "en" else "reporting")},
+            {"label": t("population", lang), "value_text": fmt_number(row["denominator"], lang=lang), "tone": "neutral"},
+            {"label": t("rate", lang), "value_text": fmt_percent(row["value"], 2, lang),
+             "change_text": ("—" if pd.isna(change) else fmt_points(change, 2, lang, short=True)
+                             + (" so với cùng kỳ" if lang != "en" else " on a year earlier")),
+             "tone": "neutral" if pd.isna(change) else ("positive" if change >= 0 else "negative")},
+        ]
+        if self.kind != "national":
+            cards.append({"label": t("national", lang), "value_text": fmt_percent(row["national"], 2, lang),
+                          "gap_text": ("—" if pd.isna(gap) else fmt_points(gap, 2, lang, short=True)
+                                       + (" so với cả nước" if lang != "en" else " against the country")),
+                          "tone": "neutral" if pd.isna(gap) else ("positive" if gap >= 0 else "negative")})
+        show(_h(t("kpis", lang)) + str(fig.kpi_cards(cards, lang)))
+
+    def _label(self, indicator: str) -> str:
+        return catalogue.indicator(indicator).label(self.lang)
+
+    def map(self, indicator: str = "membership_rate", *, editions: tuple[str, ...] | None = None) -> None:
+        lang = self.lang
+        show(_h(t("map", lang)))
+        for ed in editions or (self.edition,):
+            values = analysis.province_values(self.obs, indicator, self.period, edition=ed)
+            highlight = self.members if ed == self.edition and self.kind != "national" else None
+            figure = fig.choropleth(values[["code", "value"]], edition=ed, indicator_label=self._label(indicator),
+                                    highlight=highlight, highlight_label=self._group_label() if highlight else None,
+                                    lang=lang, bins=_fixed_bins(indicator),
+                                    title=f"{self._label(indicator)} — {self.period.label(lang)}",
+                                    subtitle=geo.EDITION_INFO[ed].label_vi if lang != "en" else geo.EDITION_INFO[ed].label_en,
+                                    provenance_note=_boundary_note(ed, lang))
+            show(figure)
+
+    def trends(self, indicator: str = "membership_rate", last: int = 10) -> None:
+        lang = self.lang
+        series = trend_frame(self.obs, indicator, self.group, self.kind, self.period, self.edition, last, lang)
+        targets = target_lines(self.obs, indicator, self.group, self.period, lang)
+        highlight = [f"province:{self.params['province']}"] if self.kind == "province" else None
+        figure = fig.trend(series, targets=targets, indicator_label=self._label(indicator), lang=lang,
+                           highlight=highlight, title=f"{self._label(indicator)}: {self._group_label()}")
+        self.tables["xu_huong" if lang != "en" else "trend"] = series
+        show(_h(t("trends", lang)), figure)
+
+    def ranking(self, indicator: str = "membership_rate") -> None:
+        lang = self.lang
+        ranks = analysis.ranks(self.obs, indicator, self.period,
+                               edition=None if self.params["edition"] == "auto" else self.params["edition"])
+        if self.kind == "national":
+            values = ranks.assign(highlight=False)
+        else:
+            values = ranks[ranks["cluster"] == _cluster_slug(self)] if self.kind == "cluster" else ranks[
+                ranks["cluster"] == ranks.loc[ranks["code"] == self.params["province"], "cluster"].iloc[0]]
+            values = values.assign(highlight=values["code"].isin(self.members))
+        name_col = "name_en" if lang == "en" else "name"
+        national = self._compare(indicator, analysis.country())["value"]
+        figure = fig.ranked_bar(values[["code", name_col, "value", "highlight"]].rename(columns={name_col: "name"}),
+                                reference={t("national", lang): national}, indicator_label=self._label(indicator),
+                                lang=lang, title=f"{self._label(indicator)} — {self.period.label(lang)}")
+        table = values[["code", name_col, "value", "rank_cluster", "rank_country"]].rename(columns={name_col: "name"})
+        self.tables["xep_hang" if lang != "en" else "ranking"] = table
+        show(_h(t("ranking", lang)), figure)
+
+    def titles(self) -> None:
+        lang = self.lang
+        ed = None if self.params["edition"] == "auto" else self.params["edition"]
+        indicators = [i for i in self.params["indicators"] if i in TITLE_INDICATORS] or list(TITLE_INDICATORS)
+        targets = analysis.evaluate_targets(self.obs, self.group, self.period, edition=ed)
+        card = analysis.scorecard(self.obs, self.period, group=None if self.kind == "national" else self.group,
+                                  indicators=indicators, edition=ed)
+        label_col = "indicator_label_en" if lang == "en" else "indicator_label"
+        name_col = "name_en" if lang == "en" else "name"
+        cells = card.rename(columns={name_col: "_name"})[["_name", label_col, "value", "status"]].rename(
+            columns={"_name": "name", label_col: "indicator_label"})
+        figure = fig.scorecard_heatmap(cells, lang=lang, reference_label=t("national", lang),
+                                       title=t("titles", lang)) if self.kind != "national" else None
+        parts = [_h(t("titles", lang))]
+        if not targets.empty:
+            shown = targets[targets["indicator"].isin(indicators)]
+            table = pd.DataFrame({
+                ("Danh hiệu" if lang != "en" else "Title"): shown["indicator_label"],
+                ("Giá trị" if lang != "en" else "Value"): [fmt_percent(v, 2, lang) for v in shown["value"]],
+                ("Mục tiêu" if lang != "en" else "Target"): [fmt_percent(v, 0, lang) for v in shown["target"]],
+                ("Năm" if lang != "en" else "Year"): shown["target_year"],
+                ("Văn bản" if lang != "en" else "Decision"): shown["decision_label" if lang != "en" else "decision_label_en"],
+                ("Đánh giá" if lang != "en" else "Status"): [_status(s, lang) for s in shown["status"]],
+            })
+            parts.append(_table(table))
+            self.tables["muc_tieu" if lang != "en" else "targets"] = shown
+        self.tables["bang_diem" if lang != "en" else "scorecard"] = card
+        show("".join(parts), figure)
+
+    def organisation(self) -> None:
+        lang = self.lang
+        codes = self.members
+        sub = self.obs[(self.obs["period"] == self.period.code) & (self.obs["edition"] == self.edition)
+                       & self.obs["element"].isin(ORGANISATION_ELEMENTS) & self.obs["code"].isin(codes)]
+        wide = sub.pivot_table(index="code", columns="element", values="value", aggfunc="sum")
+        names = {c: geo.province_name(c, self.edition, lang) for c in wide.index}
+        rows = []
+        for code, row in wide.iterrows():
+            rows.append({("Tỉnh, thành" if lang != "en" else "Province"): names[code],
+                         **{catalogue.element(e).short(lang): fmt_number(row.get(e), lang=lang)
+                            for e in ORGANISATION_ELEMENTS if e in wide.columns}})
+        rows.append({("Tỉnh, thành" if lang != "en" else "Province"): ("Cộng" if lang != "en" else "Total"),
+                     **{catalogue.element(e).short(lang): fmt_number(wide[e].sum(min_count=1), lang=lang)
+                        for e in ORGANISATION_ELEMENTS if e in wide.columns}})
+        table = pd.DataFrame(rows)
+        self.tables["to_chuc" if lang != "en" else "organisation"] = wide.reset_index()
+        note = ("Quỹ và học bổng tính trong kỳ; các số khác tính đến cuối kỳ." if lang != "en"
+                else "Fund raised and scholarships are totals over the period; the rest are counts at its end.")
+        show(_h(t("organisation", lang)) + _table(table) + _p(note, "kha-subtitle"))
+
+    def quality(self) -> None:
+        lang = self.lang
+        row = self._compare()
+        parts = [_h(t("quality", lang))]
+        cover = (f"{row['n_reporting']}/{row['n_members']} tỉnh, thành báo cáo đủ số liệu; "
+                 f"{fmt_percent(100 * row['population_share'], 1, lang)} dân số được bao phủ." if lang != "en" else
+                 f"{row['n_reporting']} of {row['n_members']} provinces reported; "
+                 f"{fmt_percent(100 * row['population_share'], 1, lang)} of the population covered.")
+        parts.append(_p(cover))
+        reason = row.get("reason_en" if lang == "en" else "reason_vi")
+        if isinstance(reason, str) and reason:
+            parts.append(_p(reason, "kha-notice"))
+        notes = analysis.territory_note(self.group, self.edition) if self.kind == "cluster" else pd.DataFrame()
+        if not notes.empty:
+            col = "note_en" if lang == "en" and "note_en" in notes else ("note_vi" if "note_vi" in notes else None)
+            if col:
+                parts += [_p(str(n)) for n in notes[col].dropna().unique()]
+        flags = analysis.quality_flags(self.flags, self.group, self.period)
+        if flags.empty:
+            parts.append(_p("Không có cảnh báo chất lượng số liệu cho kỳ này." if lang != "en"
+                            else "No data-quality flags for this period."))
+        else:
+            msg = "message_en" if lang == "en" else "message_vi"
+            parts.append("<ul>" + "".join(f"<li>{html.escape(str(m))}</li>" for m in flags[msg]) + "</ul>")
+            self.tables["canh_bao" if lang != "en" else "flags"] = flags
+        show("".join(parts))
+
+    def sources(self) -> None:
+        lang = self.lang
+        periods = {self.period.code, self.period.same_period_last_year().code}
+        used = self.obs[self.obs["period"].isin(periods) & self.obs["code"].isin(self.members)]
+        files = used.groupby(["file_name", "sha256", "kind"], as_index=False).agg(
+            n=("value", "size"), periods=("period", lambda s: ", ".join(sorted(set(s)))))
+        notes = self.imports.set_index("file_name")["note"].to_dict() if "note" in self.imports else {}
+        files["note"] = files["file_name"].map(notes)
+        shown = pd.DataFrame({
+            ("Tệp" if lang != "en" else "File"): files["file_name"],
+            ("Loại" if lang != "en" else "Kind"): files["kind"].map(lambda k: _kind(k, lang)),
+            ("Kỳ" if lang != "en" else "Periods"): files["periods"],
+            ("Số giá trị" if lang != "en" else "Values"): [fmt_number(n, lang=lang) for n in files["n"]],
+            "SHA-256": files["sha256"].str[:12],
+            ("Ghi chú" if lang != "en" else "Note"): files["note"].fillna(""),
+        })
+        definitions = catalogue.catalogue_frame(lang)
+        stem = f"khanalytics-{self.kind}-{self.period.code}"
+        tables = {k: v for k, v in self.tables.items()}
+        data_periods = {self.period.code} if self.kind == "national" else periods  # keeps the file small
+        data = used[used["period"].isin(data_periods)]
+        tables["du_lieu" if lang != "en" else "data"] = data[[c for c in DATA_COLUMNS if c in data.columns]]
+        show(_h(t("sources", lang)) + _table(shown)
+             + downloads_html(tables, definitions=definitions, stem=stem, lang=lang))
+
+    def map_editions(self) -> tuple[str, ...]:
+        """Both maps for a period of the 63-province map (the 34-province view re-expressed); else the 2025 map."""
+        return ("2008", "2025") if self.edition == "2008" else ("2025",)
+
+    def clusters_table(self, indicator: str = "membership_rate") -> None:
+        lang = self.lang
+        ed = None if self.params["edition"] == "auto" else self.params["edition"]
+        rows = []
+        for g in clu.load_clusters():
+            r = analysis.compare(self.obs, indicator, analysis.cluster(g.slug), self.period, edition=ed).iloc[0]
+            rows.append({
+                ("Cụm" if lang != "en" else "Cluster"): g.name(lang),
+                ("Tỉ lệ" if lang != "en" else "Rate"): fmt_percent(r["value"], 2, lang),
+                ("So với cùng kỳ" if lang != "en" else "On a year earlier"): fmt_points(r["change_last_year"], 2, lang, short=True),
+                ("So với cả nước" if lang != "en" else "Against the country"): fmt_points(r["gap_national"], 2, lang, short=True),
+                ("Tỉnh báo cáo" if lang != "en" else "Reporting"): f"{r['n_reporting']}/{r['n_members']}",
+            })
+        table = pd.DataFrame(rows)
+        self.tables["cum" if lang != "en" else "clusters"] = table
+        show(_h("Các cụm thi đua" if lang != "en" else "Clusters") + _table(table))
+
+    def footer(self) -> None:
+        lang = self.lang
+        made = dt.datetime.now().astimezone().strftime("%d/%m/%Y %H:%M")
+        text = (f"Lập bởi khanalytics {__version__} lúc {made} · mã nội dung dữ liệu {self.digest[:16]}"
+                if lang != "en" else f"Made by khanalytics {__version__} at {made} · data content hash {self.digest[:16]}")
+        show(f'<footer class="kha-footer">{html.escape(text)}</footer>')
+
+
+def _cluster_slug(report: Report) -> str:
+    return clu.load_clusters().get(report.params["cluster"]).slug
+
+
+def _status(status: object, lang: str) -> str:
+    vi = {"met": "Đã đạt", "on_track": "Đúng tiến độ", "on track": "Đúng tiến độ", "behind": "Còn chậm"}
+    en = {"met": "Met", "on_track": "On track", "on track": "On track", "behind": "Behind"}
+    return (en if lang == "en" else vi).get(str(status), no_data(lang))
+
+
+def _kind(kind: str, lang: str) -> str:
+    vi = {"synthetic": "minh hoạ (tổng hợp)", "reported": "tỉnh báo cáo", "published": "đã công bố"}
+    en = {"synthetic": "synthetic", "reported": "reported by a province", "published": "published"}
+    return (en if lang == "en" else vi).get(kind, kind)
+
+
+def _fixed_bins(indicator: str) -> list[float] | None:
+    """Legend classes fixed across periods (like DHIS2 legend sets) so maps of different periods compare."""
+    if indicator == "membership_rate":
+        return [0, 15, 20, 25, 30, 35, 100]
+    if catalogue.indicator(indicator).unit_vi == "%":
+        return [0, 40, 50, 60, 70, 80, 100]
+    return None
+
+
+def _boundary_note(edition: str, lang: str) -> str:
+    from khanalytics import boundaries
+
+    _, provenance = boundaries.best_boundaries(edition)
+    return provenance if isinstance(provenance, str) else str(provenance)
+
+
+def trend_frame(obs: pd.DataFrame, indicator: str, group: analysis.Group, kind: str, period: Period, edition: str,
+                last: int, lang: str) -> pd.DataFrame:
+    """Series for the trend figure, all on one map: (period, key, name, role, value).
+
+    A cluster report: its provinces, the cluster and the country. A province report: the province, its
+    cluster and the country. The national report: the country and each cluster.
+    """
+    periods = [p.code for p in _last_periods(period, last)]
+
+    def line(g: analysis.Group, role: str) -> pd.DataFrame:
+        agg = analysis.aggregate(obs, indicator, g, periods, edition=edition)
+        return pd.DataFrame({"period": agg["period"], "key": f"{g.kind}:{g.key}", "name": g.label(lang),
+                             "role": role, "value": agg["value"]})
+
+    frames = [line(analysis.country(), "national")]
+    if kind == "national":
+        frames += [line(analysis.cluster(c.slug), "province") for c in clu.load_clusters()]
+    elif kind == "cluster":
+        frames.append(line(group, "cluster"))
+        codes, _, _ = analysis.members_on(group, edition, period)
+        pv = analysis.province_values(obs, indicator, periods, edition=edition)
+        pv = pv[pv["code"].isin(codes)]
+        frames.append(pd.DataFrame({"period": pv["period"], "key": "province:" + pv["code"],
+                                    "name": pv["name_en" if lang == "en" else "name"], "role": "province",
+                                    "value": pv["value"]}))
+    else:
+        home = clu.load_clusters().cluster_of(group.codes[0], at=period.end) if edition == geo.edition_for(period) else None
+        if home is not None:
+            frames.append(line(analysis.cluster(home.slug), "cluster"))
+        frames.append(line(group, "province"))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _last_periods(period: Period, n: int) -> list[Period]:
+    out = [period]
+    while len(out) < n:
+        out.insert(0, out[0].previous())
+    return [p for p in out if p.year >= 2009]
+
+
+def target_lines(obs: pd.DataFrame, indicator: str, group: analysis.Group, period: Period, lang: str) -> pd.DataFrame | None:
+    targets = analysis.applicable_targets(period)
+    if targets is None or targets.empty or "indicator" not in targets:
+        return None
+    mine = targets[targets["indicator"] == indicator]
+    if mine.empty:
+        return None
+    return pd.DataFrame({"label": mine["decision"].astype(str) + " (" + mine["year"].astype(str) + ")",
+                         "value": mine["value"]})
+
+
+def cluster_report(**params: Any) -> Report:
+    return _report("cluster", params)
+
+
+def province_report(**params: Any) -> Report:
+    return _report("province", params)
+
+
+def national_report(**params: Any) -> Report:
+    return _report("national", params)
+
+
+def _report(kind: str, params: dict[str, Any]) -> Report:
+    pio.renderers.default = "plotly_mimetype"
+    obs, flags, imports, digest = load_store(params["store"])
+    return Report(kind, params, obs, flags, imports, digest)

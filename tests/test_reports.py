@@ -1,0 +1,206 @@
+"""The report factory: notebooks under papermill, our HTML export, batches, and the reports in a real browser."""
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import papermill as pm
+import pytest
+
+from khanalytics import reports
+from khanalytics.report_parts import ParameterError, neutralise
+from khanalytics.store import Store
+from tests.browser_util import visit
+from tests.sample_store import sample_files
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+
+
+def test_notebooks_are_committed_clean_and_tagged():
+    for path in NOTEBOOKS.glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert all(not c.outputs and c.execution_count is None for c in code), path.name
+        assert sum("parameters" in c.metadata.get("tags", []) for c in nb.cells) == 1, path.name
+    assert {p.name for p in NOTEBOOKS.glob("*.ipynb")} == {
+        "cluster_report.ipynb", "province_profile.ipynb", "national_overview.ipynb", "explore.ipynb"}
+
+
+@pytest.mark.parametrize("name, parameters", [
+    ("cluster_report", {"cluster": "dong-bac", "period": "2019-H1"}),
+    ("province_profile", {"province": "Bắc Ninh", "period": "2026-H1"}),
+    ("national_overview", {"period": "2019-H1"}),
+    ("explore", {"period": "2019-H1"}),
+])
+def test_every_notebook_runs_under_papermill(sample_store, tmp_path, name, parameters):
+    out = pm.execute_notebook(str(NOTEBOOKS / f"{name}.ipynb"), str(tmp_path / f"{name}.ipynb"),
+                              parameters={**parameters, "store": str(sample_store)}, progress_bar=False,
+                              kernel_name="python3", cwd=str(ROOT))
+    errors = [o for c in out.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert errors == []
+
+
+@pytest.mark.parametrize("parameters, expected", [
+    ({"cluster": "atlantis"}, "dong-bac"),
+    ({"period": "2019-H3"}, "2019-H1"),
+    ({"indicators": ["membership_rate", "cats"]}, "membership_rate"),
+    ({"edition": "1999"}, "2025"),
+    ({"lang": "fr"}, "'vi'"),
+])
+def test_bad_parameters_stop_with_the_valid_choices(sample_store, tmp_path, parameters, expected):
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        pm.execute_notebook(str(NOTEBOOKS / "cluster_report.ipynb"), str(tmp_path / "o.ipynb"),
+                            parameters={"store": str(sample_store), **parameters}, progress_bar=False,
+                            kernel_name="python3", cwd=str(ROOT))
+    assert expected in err.value.evalue
+    assert err.value.cell_index == 3  # the first cell after the (injected) parameters: validation comes first
+
+
+def test_unknown_parameter_name_is_refused_before_running(sample_store, tmp_path):
+    job = reports.plan("cluster", key="dong-bac", period="2019-H1", store=sample_store, out_dir=tmp_path,
+                       extra={"clustr": "dong-bac"})
+    with pytest.raises(reports.ReportError, match="clustr") as err:
+        reports.check_parameters(job)
+    assert "cluster" in str(err.value)
+    # and inside the notebook, for papermill run by hand
+    from khanalytics.report_parts import parameters
+    with pytest.raises(ParameterError, match="clustr"):
+        parameters({"clustr": 1, "cluster": "dong-bac", "period": "2019-H1"}, "cluster")
+
+
+@pytest.fixture(scope="module")
+def cluster_html(sample_store, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    run = subprocess.run([sys.executable, "-m", "khanalytics", "render", "cluster", "--cluster", "dong-bac",
+                          "--period", "2019-H1", "-o", str(out), "--store", str(sample_store)],
+                         capture_output=True, text=True, cwd=ROOT, env={"COLUMNS": "200", "PATH": ""})
+    assert run.returncode == 0, run.stdout + run.stderr
+    (path,) = out.glob("2019-H1/*.html")
+    return path
+
+
+def test_cluster_report_says_the_founding_figures(cluster_html):
+    text = re.sub(r"<[^>]+>", " ", cluster_html.read_text(encoding="utf-8"))
+    for figure in ("2.265.712", "9.414.026", "24,07", "20,72", "1,08", "31,8"):
+        assert figure in text
+    body = cluster_html.read_text(encoding="utf-8").split("<body>", 1)[1]
+    assert body.index("SỐ LIỆU MINH HOẠ") < body.index("<h2>")  # the synthetic notice is on the first screen
+    assert cluster_html.name == "cum-2-dong-bac.html"
+    assert cluster_html.stat().st_size < 6_000_000
+
+
+def test_report_html_has_no_code_no_cdn_and_one_plotly(cluster_html):
+    html = cluster_html.read_text(encoding="utf-8")
+    assert "from khanalytics import" not in html and "rep.header()" not in html
+    assert not re.search(r"<script[^>]*\bsrc=", html)  # nothing loaded: no require.js, MathJax or CDN
+    assert not re.search(r"<link[^>]*href=\"?https?:", html)
+    from plotly.offline import get_plotlyjs
+
+    assert html.count(get_plotlyjs()[:300]) == 1  # plotly.js embedded once
+
+
+@pytest.mark.browser
+def test_cluster_report_in_chromium_offline(cluster_html, tmp_path):
+    v = visit(cluster_html, screenshot=tmp_path / "report.png", width=1100)
+    assert v.requests_out == [] and v.console_errors == [] and v.page_errors == []
+    assert v.drawn_in_time
+    kinds = [f["traces"][0] for f in v.figures]
+    assert "choropleth" in kinds and "bar" in kinds and "heatmap" in kinds
+    geo = next(f for f in v.figures if f["traces"][0] == "choropleth")
+    assert geo["geoFilled"] == 63
+    assert all(f["drawn"] for f in v.figures)
+    assert "24,07" in v.text
+
+
+@pytest.mark.browser
+def test_phone_width_reads(cluster_html):
+    v = visit(cluster_html, width=390, height=844)
+    assert v.requests_out == [] and v.console_errors == [] and v.drawn_in_time
+
+
+EVIL = "<img src=x onerror=alert(1)>"
+
+
+@pytest.mark.browser
+def test_data_carrying_html_runs_no_script(tmp_path):
+    evil_dir = tmp_path / "evil"
+    evil_dir.mkdir()
+    src = sample_files()[8]  # 2019-H1
+    assert "2019-H1" in src.name
+    import openpyxl
+
+    book = openpyxl.load_workbook(src)
+    info = book["Thông tin"]
+    for row in info.iter_rows():
+        if str(row[0].value).startswith("Ghi chú"):
+            row[1].value = EVIL
+    evil_file = evil_dir / f"{EVIL}.xlsx"
+    book.save(evil_file)
+    store = tmp_path / "evil.duckdb"
+    with Store(store) as s:
+        s.import_files([sample_files()[6], evil_file])  # 2018-H1 and the 2019-H1 with the evil note
+    job = reports.plan("cluster", key="dong-bac", period="2019-H1", store=store, out_dir=tmp_path / "out")
+    result = reports.render(job)
+    assert result.status == "ok", result.error
+    html = Path(result.output).read_text(encoding="utf-8")
+    assert EVIL not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    v = visit(result.output)
+    assert v.dialogs == [] and v.page_errors == [] and v.requests_out == []
+    assert EVIL in v.text  # shown as text
+
+
+def test_render_many_records_a_failure_and_goes_on(sample_store, tmp_path):
+    good = reports.plan("cluster", key="dong-bac", period="2019-H1", store=sample_store, out_dir=tmp_path)
+    bad = reports.plan("cluster", key="tay-bac", period="2019-H1", store=sample_store, out_dir=tmp_path,
+                       extra={"indicators": ["not_an_indicator"]})
+    results = reports.render_many([bad, good], workers=2)
+    assert [r.status for r in results] == ["failed", "ok"]
+    assert results[0].failing_cell == 3 and "not_an_indicator" in results[0].error
+    assert not Path(bad.output).exists()
+    index = reports.write_index(results, tmp_path / "2019-H1", period="2019-H1")
+    text = index.read_text(encoding="utf-8")
+    assert "cum-2-dong-bac.html" in text and "LỖI" in text
+    manifest = json.loads(reports.write_manifest(results, tmp_path / "2019-H1", period="2019-H1", store=sample_store,
+                                                 store_digest="x", seconds=1.0).read_text())
+    assert manifest["inputs"]["versions"]["khanalytics"] and len(manifest["reports"]) == 2
+
+
+def test_slugs_are_safe_ascii():
+    assert reports.slug("Cụm II – Đông Bắc") == "cum-ii-dong-bac"
+    assert reports.slug("<img src=x onerror=alert(1)>/../..") == "img-src-x-onerror-alert-1"
+    assert reports.slug("") == "report"
+    assert reports.plan("province", key="Bà Rịa - Vũng Tàu", period="2019-H1").output.name == "tinh-2008-77-ba-ria-vung-tau.html"
+
+
+def test_downloads_neutralise_formulas():
+    frame = pd.DataFrame({"name": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "Hà Nội"], "value": [1, -2, 3, 4, 5]})
+    out = neutralise(frame)
+    assert out["name"].tolist() == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "Hà Nội"]
+    assert out["value"].tolist() == [1, -2, 3, 4, 5]  # numbers stay numbers
+
+
+def test_no_half_written_html_after_a_kill(sample_store, tmp_path):
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, "-m", "khanalytics", "render-all", "--period", "2019-H1", "-o", str(out),
+                             "--store", str(sample_store), "-j", "2"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    import os
+    import signal
+    import time
+
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list(out.glob("2019-H1/*.html"))) < 3:
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    written = list(out.glob("2019-H1/*.html"))
+    assert len(written) >= 3
+    for path in written:
+        assert path.read_text(encoding="utf-8").rstrip().endswith("</html>"), path
+    shutil.rmtree(out)
