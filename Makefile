@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: report test lint lab bench clean help
 
 help:
-	@echo "make report   render the demo reports into reports/"
+	@echo "make report   import the sample and render the demo reports (2019-H1, 2026-H1) into reports/"
 	@echo "make test     run the tests (lint included)"
 	@echo "make lab      open JupyterLab on notebooks/"
 	@echo "make bench    run the benchmarks"
@@ -19,11 +19,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+STORE ?= data/khanalytics.duckdb
+DEMO_PERIODS ?= 2019-H1 2026-H1
+
 report: $(STAMP)
-	$(BIN)/khanalytics import data/sample/bao_cao_*.xlsx --store data/khanalytics.duckdb
-	$(BIN)/khanalytics demo
-	$(BIN)/khanalytics summary --cluster dong-bac --period 2019-H1 --store data/khanalytics.duckdb
-	$(BIN)/khanalytics summary --cluster dong-bac --period 2026-H1 --store data/khanalytics.duckdb
+	$(BIN)/khanalytics import data/sample/bao_cao_*.xlsx --store $(STORE)
+	$(BIN)/khanalytics summary --cluster dong-bac --period 2019-H1 --store $(STORE)
+	for p in $(DEMO_PERIODS); do $(BIN)/khanalytics render-all --period $$p --store $(STORE) -o reports || exit 1; done
+	@echo "Mở / open: reports/2019-H1/index.html, reports/2026-H1/index.html"
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -34,10 +37,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check khanalytics tests benchmarks scripts
 
 lab: $(STAMP)
-	$(BIN)/python -m jupyter lab notebooks/
+	$(BIN)/khanalytics import data/sample/bao_cao_*.xlsx --store $(STORE)
+	$(BIN)/python -m jupyter lab --notebook-dir=. notebooks/
 
 bench: $(STAMP)
-	for f in benchmarks/*.py; do $(BIN)/python $$f || exit 1; done
+	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/render.py --baseline-sample 6
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

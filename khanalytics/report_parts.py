@@ -156,6 +156,8 @@ def _load(signature: tuple[str, int, int]) -> tuple[pd.DataFrame, pd.DataFrame, 
 def load_store(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, str]:
     """Observations, flags, imports and content hash of a store (cached while the file is unchanged)."""
     p = Path(path)
+    if not p.exists() and not p.is_absolute():  # a notebook opened in notebooks/ names the store from the root
+        p = next((q / path for q in Path.cwd().parents if (q / path).exists()), p)
     if not p.exists():
         raise ParameterError(f"Không có kho dữ liệu {p} / no store at {p}: chạy / run `khanalytics import …`")
     return _load(_signature(p))
