@@ -378,7 +378,7 @@ class Report:
         if not targets.empty:
             shown = targets[targets["indicator"].isin(indicators)]
             table = pd.DataFrame({
-                ("Danh hiệu" if lang != "en" else "Title"): shown["indicator_label"],
+                ("Danh hiệu" if lang != "en" else "Title"): [catalogue.indicator(i).label(lang) for i in shown["indicator"]],
                 ("Giá trị" if lang != "en" else "Value"): [fmt_percent(v, 2, lang) for v in shown["value"]],
                 ("Mục tiêu" if lang != "en" else "Target"): [fmt_percent(v, 0, lang) for v in shown["target"]],
                 ("Năm" if lang != "en" else "Year"): shown["target_year"],
