@@ -816,6 +816,12 @@ def _aggregate_one(sub: pd.DataFrame, g: Group, m: Measure, period: str, ed: str
         if m.denominator:
             row["denominator"] = sums[m.denominator]
     where_vi, where_en = only or _coverage_problem(row, g, th, ed)
+    # absent because merged in 2025, not because they did not report: say so
+    if where_vi and missing and not only and all("1/7/2025" in r for r in why_vi):
+        where_vi += ("; các tỉnh này đã hợp nhất từ 1/7/2025 nên không tách được số liệu trên bản đồ 63 tỉnh"
+                     if ed == "2008" else "; số liệu trước 1/7/2025 của các phần hợp thành chưa đủ")
+        where_en += ("; these provinces merged on 1 July 2025 and their figures cannot be split out"
+                     if ed == "2008" else "; the parts they were made from did not all report before July 2025")
     if where_vi:
         row["reason_vi"], row["reason_en"] = where_vi, where_en
         return row
@@ -831,9 +837,9 @@ def _aggregate_one(sub: pd.DataFrame, g: Group, m: Measure, period: str, ed: str
 def _coverage_problem(row: dict, g: Group, th: Threshold, ed: str) -> tuple[str | None, str | None]:
     n, k = row["n_members"], row["n_reporting"]
     unit_vi = "tỉnh, thành phố"
-    miss_vi = ", ".join(_name(c, ed) for c in row["missing"][:8]) + (" …" if len(row["missing"]) > 8 else "")
-    miss_en = ", ".join(_name(c, ed, "en") for c in row["missing"][:8]) + (
-        " …" if len(row["missing"]) > 8 else "")
+    more = len(row["missing"]) - 8
+    miss_vi = ", ".join(_name(c, ed) for c in row["missing"][:8]) + (f" và {more} tỉnh khác" if more > 0 else "")
+    miss_en = ", ".join(_name(c, ed, "en") for c in row["missing"][:8]) + (f" and {more} more" if more > 0 else "")
     if k == 0:
         return (f"không {unit_vi} nào báo cáo đủ số liệu để tính", "no province reported every figure needed")
     if k / n + _EPS < th.members:
@@ -950,12 +956,13 @@ def ranks(
     pv = province_values(obs, indicator, [p], edition=ed)
     out = pv[["code", "name", "name_en", "period", "edition", "value", "synthetic"]].copy()
     asc = not m.higher_is_better
-    out["rank_country"] = out["value"].rank(method="min", ascending=asc).astype("Int64")
+    shown = out["value"].round(m.decimals)  # values that read the same share a rank
+    out["rank_country"] = shown.rank(method="min", ascending=asc).astype("Int64")
     out["n_country"] = int(out["value"].notna().sum())
     of = _clusters_on(ed, p, clusters_path)
     out["cluster"] = out["code"].map(lambda c: of[c].slug if c in of else None)
     out["cluster_label"] = out["code"].map(lambda c: of[c].name_vi if c in of else None)
-    out["rank_cluster"] = out.groupby("cluster", dropna=False)["value"].rank(method="min", ascending=asc).astype(
+    out["rank_cluster"] = shown.groupby(out["cluster"], dropna=False).rank(method="min", ascending=asc).astype(
         "Int64")
     out["n_cluster"] = out.groupby("cluster", dropna=False)["value"].transform("count").astype(int)
     out.loc[out["cluster"].isna(), ["rank_cluster"]] = pd.NA

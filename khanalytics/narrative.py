@@ -500,6 +500,8 @@ def summary(
     mine = ranked[ranked["code"].isin(codes)]
     items: list[tuple[str, str]] = []
     best = None
+    if pd.isna(row["value"]):  # no group value: naming a best or weakest member of a partial set would mislead
+        mine = mine.iloc[0:0]
     if g.kind != "province" and mine["value"].notna().sum() >= 2:
         m = an.measure(indicator)
         best = mine.sort_values("value", ascending=not m.higher_is_better).iloc[0]

@@ -9,6 +9,7 @@ neutralised against formula injection.
 
 from __future__ import annotations
 
+import ast
 import base64
 import datetime as dt
 import html
@@ -27,7 +28,7 @@ from khanalytics import __version__, analysis, catalogue, narrative
 from khanalytics import clusters as clu
 from khanalytics import figures as fig
 from khanalytics import geography as geo
-from khanalytics.formatting import fmt_number, fmt_percent, fmt_points, no_data
+from khanalytics.formatting import fmt_date, fmt_number, fmt_percent, fmt_points, no_data
 from khanalytics.periods import Period, PeriodError
 
 DEFAULT_INDICATORS = ("membership_rate", "learning_families_rate", "learning_clans_rate",
@@ -40,9 +41,10 @@ PARAMETERS = {
     "cluster": ("cluster", "period", "edition", "lang", "store", "indicators"),
     "province": ("province", "period", "edition", "lang", "store", "indicators"),
     "national": ("period", "edition", "lang", "store", "indicators"),
+    "explore": ("period", "store"),
 }
 DATA_COLUMNS = ("edition", "code", "province", "period", "element", "value", "kind", "file_name", "sheet", "row")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 _T = {
     "summary": ("Tóm tắt", "Summary"),
@@ -78,14 +80,25 @@ class ParameterError(ValueError):
 
 
 def _injected(namespace: dict) -> set[str]:
-    """Names the user (or papermill) defined, as opposed to IPython's own."""
-    try:
-        from IPython import get_ipython
+    """The parameter names given to this run.
 
-        hidden = set(get_ipython().user_ns_hidden)  # type: ignore[union-attr]
-    except Exception:  # not in IPython: every public name counts
-        hidden = set()
-    return {k for k in namespace if not k.startswith("_") and k not in hidden and not callable(namespace[k])
+    In a kernel: the names assigned in papermill's injected "# Parameters" cell, read back from IPython's
+    input history (so that re-running a notebook by hand, with its own variables around, is not refused).
+    Outside IPython (a plain dict): every public, non-callable name.
+    """
+    history = namespace.get("In")
+    if isinstance(history, list):
+        names: set[str] = set()
+        for source in history:
+            if isinstance(source, str) and source.lstrip().startswith("# Parameters"):
+                try:
+                    tree = ast.parse(source)
+                except SyntaxError:
+                    continue
+                names = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets
+                         if isinstance(t, ast.Name)}
+        return names
+    return {k for k in namespace if not k.startswith("_") and not callable(namespace[k])
             and type(namespace[k]).__name__ != "module"}
 
 
@@ -108,6 +121,11 @@ def parameters(namespace: dict, kind: str) -> dict[str, Any]:
         period = Period.parse(params["period"])
     except PeriodError as err:
         raise ParameterError(str(err)) from None
+    if not period.is_half_year:
+        raise ParameterError(f"period={period.code!r}: báo cáo theo kỳ 6 tháng; số liệu cả năm là kỳ {period.year}-H2 "
+                             f"(đến 31/12) / reports are half-yearly: the year's figures are {period.year}-H2")
+    if kind == "explore":
+        return {"period": period.code, "store": str(params.get("store") or "data/khanalytics.duckdb")}
     edition = params.get("edition") or "auto"
     if str(edition) not in ("auto", *geo.EDITIONS):
         raise ParameterError(f"edition={edition!r}: chọn / choose auto, 2008, 2025")
@@ -153,14 +171,20 @@ def _load(signature: tuple[str, int, int]) -> tuple[pd.DataFrame, pd.DataFrame, 
     return obs, flags, imports, digest
 
 
-def load_store(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, str]:
-    """Observations, flags, imports and content hash of a store (cached while the file is unchanged)."""
+def resolve_store(path: str | Path) -> Path:
+    """The store file; a relative path is also looked up from the parent folders (a notebook opened in
+    notebooks/ names the store from the repository root)."""
     p = Path(path)
-    if not p.exists() and not p.is_absolute():  # a notebook opened in notebooks/ names the store from the root
+    if not p.exists() and not p.is_absolute():
         p = next((q / path for q in Path.cwd().parents if (q / path).exists()), p)
     if not p.exists():
         raise ParameterError(f"Không có kho dữ liệu {p} / no store at {p}: chạy / run `khanalytics import …`")
-    return _load(_signature(p))
+    return p
+
+
+def load_store(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, str]:
+    """Observations, flags, imports and content hash of a store (cached while the file is unchanged)."""
+    return _load(_signature(resolve_store(path)))
 
 
 # --- small HTML helpers ---------------------------------------------------------------------------------------
@@ -197,9 +221,15 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
-    out.columns = ["'" + c if isinstance(c, str) and c.startswith(_FORMULA_START) else c for c in out.columns]
+            out[col] = out[col].map(_neutral_cell)
+    out.columns = [_neutral_cell(c) for c in out.columns]
     return out
+
+
+def _neutral_cell(value: object) -> object:
+    if isinstance(value, str) and value.lstrip().startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def downloads_html(tables: dict[str, pd.DataFrame], *, definitions: pd.DataFrame, stem: str, lang: str) -> str:
@@ -265,6 +295,23 @@ class Report:
         periods = {self.period.code, self.period.same_period_last_year().code}
         return bool((self.obs.loc[self.obs["period"].isin(periods), "kind"] == "synthetic").any())
 
+    def _raw_rows(self, periods: set[str]) -> pd.DataFrame:
+        """The stored rows behind the report's figures, each period on its own map.
+
+        On the 2025 map a period before the reform is made of the old provinces the members were formed from.
+        """
+        frames = []
+        for period in periods:
+            native = geo.edition_for(Period.parse(period))
+            codes = set(self.members)
+            if native != self.edition:
+                codes = ({old for new in codes for old in geo.parts(new)} if native == "2008"
+                         else {geo.successor(c) for c in codes})
+            rows = self.obs[(self.obs["period"] == period) & (self.obs["edition"] == native)
+                            & self.obs["code"].isin(codes)]
+            frames.append(rows)
+        return pd.concat(frames) if frames else self.obs.iloc[0:0]
+
     def _group_label(self) -> str:
         g = self.group
         return g.label_en if self.lang == "en" else g.label_vi
@@ -277,7 +324,7 @@ class Report:
         lead = ("Báo cáo công tác khuyến học, khuyến tài" if vi else "Education promotion report")
         map_text = geo.EDITION_INFO[self.edition].label_vi if vi else geo.EDITION_INFO[self.edition].label_en
         parts = [f'<p class="kha-subtitle">{html.escape(lead)}</p>', _h(title, 1),
-                 _p(("Số liệu đến hết " if vi else "Figures to ") + self.period.end.strftime("%d/%m/%Y")
+                 _p(("Số liệu đến hết " if vi else "Figures to ") + fmt_date(self.period.end, self.lang)
                     + " · " + map_text, "kha-subtitle")]
         if self.synthetic:
             parts.append(f'<p class="kha-notice" role="note"><strong>{html.escape(t("synthetic", self.lang))}</strong></p>')
@@ -318,9 +365,19 @@ class Report:
     def _label(self, indicator: str) -> str:
         return catalogue.indicator(indicator).label(self.lang)
 
-    def map(self, indicator: str = "membership_rate", *, editions: tuple[str, ...] | None = None) -> None:
+    @property
+    def headline_indicators(self) -> list[str]:
+        """The indicators asked for that are not learning titles (those have their own section)."""
+        return [i for i in self.params["indicators"] if i not in TITLE_INDICATORS] or ["membership_rate"]
+
+    def map(self, indicator: str | None = None, *, editions: tuple[str, ...] | None = None) -> None:
         lang = self.lang
         show(_h(t("map", lang)))
+        for ind in [indicator] if indicator else self.headline_indicators:
+            self._maps(ind, editions)
+
+    def _maps(self, indicator: str, editions: tuple[str, ...] | None) -> None:
+        lang = self.lang
         for ed in editions or (self.edition,):
             values = analysis.province_values(self.obs, indicator, self.period, edition=ed)
             highlight = self.members if ed == self.edition and self.kind != "national" else None
@@ -342,7 +399,12 @@ class Report:
         self.tables["xu_huong" if lang != "en" else "trend"] = series
         show(_h(t("trends", lang)), figure)
 
-    def ranking(self, indicator: str = "membership_rate") -> None:
+    def ranking(self, indicator: str | None = None) -> None:
+        show(_h(t("ranking", self.lang)))
+        for ind in [indicator] if indicator else self.headline_indicators:
+            self._ranking(ind)
+
+    def _ranking(self, indicator: str) -> None:
         lang = self.lang
         ranks = analysis.ranks(self.obs, indicator, self.period,
                                edition=None if self.params["edition"] == "auto" else self.params["edition"])
@@ -358,8 +420,9 @@ class Report:
                                 reference={t("national", lang): national}, indicator_label=self._label(indicator),
                                 lang=lang, title=f"{self._label(indicator)} — {self.period.label(lang)}")
         table = values[["code", name_col, "value", "rank_cluster", "rank_country"]].rename(columns={name_col: "name"})
-        self.tables["xep_hang" if lang != "en" else "ranking"] = table
-        show(_h(t("ranking", lang)), figure)
+        self.tables[("xep_hang" if lang != "en" else "ranking") + ("" if indicator == "membership_rate"
+                                                                    else f"_{indicator}")[:20]] = table
+        show(figure)
 
     def titles(self) -> None:
         lang = self.lang
@@ -393,8 +456,10 @@ class Report:
     def organisation(self) -> None:
         lang = self.lang
         codes = self.members
-        sub = self.obs[(self.obs["period"] == self.period.code) & (self.obs["edition"] == self.edition)
-                       & self.obs["element"].isin(ORGANISATION_ELEMENTS) & self.obs["code"].isin(codes)]
+        sub = self.obs[(self.obs["period"] == self.period.code) & self.obs["element"].isin(ORGANISATION_ELEMENTS)]
+        if geo.edition_for(self.period) != self.edition:  # the report's map is not the period's: re-express
+            sub = analysis.harmonise(sub, to=self.edition)
+        sub = sub[(sub["edition"] == self.edition) & sub["code"].isin(codes)]
         wide = sub.pivot_table(index="code", columns="element", values="value", aggfunc="sum")
         names = {c: geo.province_name(c, self.edition, lang) for c in wide.index}
         rows = []
@@ -441,7 +506,7 @@ class Report:
     def sources(self) -> None:
         lang = self.lang
         periods = {self.period.code, self.period.same_period_last_year().code}
-        used = self.obs[self.obs["period"].isin(periods) & self.obs["code"].isin(self.members)]
+        used = self._raw_rows(periods)
         files = used.groupby(["file_name", "sha256", "kind"], as_index=False).agg(
             n=("value", "size"), periods=("period", lambda s: ", ".join(sorted(set(s)))))
         notes = self.imports.set_index("file_name")["note"].to_dict() if "note" in self.imports else {}

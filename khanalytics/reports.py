@@ -108,12 +108,15 @@ def plan(kind: str, *, period: str, key: str | None = None, edition: str | None 
     if kind not in KINDS:
         raise ReportError(f"Loại báo cáo không hợp lệ {kind!r}; chọn một trong {KINDS} / unknown report kind")
     p = Period.parse(period)
+    if not p.is_half_year:
+        raise ReportError(f"Báo cáo theo kỳ 6 tháng: dùng {p.year}-H2 cho số liệu cả năm / reports are half-yearly: "
+                          f"use {p.year}-H2 for the year")
     ed = _resolve_edition(p.code, edition)
     params: dict[str, Any] = {"period": p.code, "edition": edition or "auto", "lang": lang, "store": str(store)}
     if kind == "cluster":
         group = clu.load_clusters().get(key or "dong-bac")
         params["cluster"] = group.slug
-        title, name = group.name(lang), f"cum-{group.number}-{group.slug}"
+        title, name = group.name(lang), f"cum-{group.number}-{slug(group.slug)}"
     elif kind == "province":
         code = geo.resolve_province(key, edition=ed)
         params["province"] = code
@@ -121,8 +124,19 @@ def plan(kind: str, *, period: str, key: str | None = None, edition: str | None 
     else:
         title, name = ("Cả nước" if lang == "vi" else "Vietnam"), "ca-nuoc"
     params.update(extra or {})
-    output = Path(out_dir) / p.code / f"{name}.html"
+    output = report_folder(out_dir, p.code, lang=lang, edition=edition) / f"{name}.html"
     return ReportJob(kind, params, output, f"{title} — {p.label(lang)}")
+
+
+def report_folder(out_dir: str | Path, period: str, *, lang: str = "vi", edition: str | None = "auto") -> Path:
+    """reports/<period>/ for the default (Vietnamese, the period's own map); a sub-folder per language or map
+    otherwise, so that variants never overwrite each other (nor each other's index)."""
+    folder = Path(out_dir) / Period.parse(period).code
+    if lang != "vi":
+        folder /= lang
+    if edition not in (None, "", "auto") and geo.check_edition(edition) != geo.edition_for(Period.parse(period)):
+        folder /= f"ban-do-{edition}"
+    return folder
 
 
 def plan_all(period: str, *, store: str | Path = DEFAULT_STORE, out_dir: str | Path = "reports", lang: str = "vi",
@@ -345,11 +359,12 @@ _WORKER_KERNEL: WarmKernel | None = None
 
 
 def _worker_init(cwd: str) -> None:
-    import atexit
+    from multiprocessing.util import Finalize
 
     global _WORKER_KERNEL
     _WORKER_KERNEL = WarmKernel(Path(cwd))
-    atexit.register(_WORKER_KERNEL.shutdown)
+    # pool workers leave through os._exit, so atexit never runs; multiprocessing's finalizers do
+    Finalize(_WORKER_KERNEL, _WORKER_KERNEL.shutdown, exitpriority=10)
 
 
 def _worker_render(job: ReportJob) -> ReportResult:
@@ -461,7 +476,8 @@ def render_all(period: str, *, store: str | Path = DEFAULT_STORE, out_dir: str |
     else:
         results = render_many(jobs, workers=workers)
     digest = store_hash(store)
-    index = write_index(results, out / Period.parse(period).code, period=period, lang=lang, store_digest=digest)
-    write_manifest(results, out / Period.parse(period).code, period=period, store=store, store_digest=digest,
+    folder = report_folder(out, period, lang=lang, edition=edition)
+    index = write_index(results, folder, period=period, lang=lang, store_digest=digest)
+    write_manifest(results, folder, period=period, store=store, store_digest=digest,
                    seconds=time.perf_counter() - start)
     return results, index

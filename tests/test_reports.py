@@ -161,6 +161,7 @@ def test_render_many_records_a_failure_and_goes_on(sample_store, tmp_path):
                        extra={"indicators": ["not_an_indicator"]})
     results = reports.render_many([bad, good], workers=2)
     assert [r.status for r in results] == ["failed", "ok"]
+    assert _kernels_left() == 0  # the workers shut their warm kernels down
     assert results[0].failing_cell == 3 and "not_an_indicator" in results[0].error
     assert not Path(bad.output).exists()
     index = reports.write_index(results, tmp_path / "2019-H1", period="2019-H1")
@@ -169,6 +170,17 @@ def test_render_many_records_a_failure_and_goes_on(sample_store, tmp_path):
     manifest = json.loads(reports.write_manifest(results, tmp_path / "2019-H1", period="2019-H1", store=sample_store,
                                                  store_digest="x", seconds=1.0).read_text())
     assert manifest["inputs"]["versions"]["khanalytics"] and len(manifest["reports"]) == 2
+
+
+def _kernels_left(wait: float = 15.0) -> int:
+    import time
+
+    deadline = time.time() + wait
+    while True:
+        n = len(subprocess.run(["pgrep", "-f", "ipykernel_launcher"], capture_output=True, text=True).stdout.split())
+        if n == 0 or time.time() > deadline:
+            return n
+        time.sleep(0.3)
 
 
 def test_slugs_are_safe_ascii():
@@ -204,3 +216,85 @@ def test_no_half_written_html_after_a_kill(sample_store, tmp_path):
     for path in written:
         assert path.read_text(encoding="utf-8").rstrip().endswith("</html>"), path
     shutil.rmtree(out)
+
+
+def test_variants_never_overwrite_each_other(tmp_path):
+    outputs = {reports.plan("cluster", key="dong-bac", period="2019-H1", lang=lang, edition=ed, out_dir=tmp_path).output
+               for lang in ("vi", "en") for ed in ("auto", "2008", "2025")}
+    assert len(outputs) == 4  # auto and 2008 are the same map for 2019-H1
+    assert reports.report_folder(tmp_path, "2019-H1") == tmp_path / "2019-H1"
+    assert reports.report_folder(tmp_path, "2019-H1", lang="en", edition="2025") == tmp_path / "2019-H1/en/ban-do-2025"
+
+
+def test_annual_periods_are_refused_with_the_way_out(sample_store, tmp_path):
+    with pytest.raises(reports.ReportError, match="2019-H2"):
+        reports.plan("cluster", key="dong-bac", period="2019", out_dir=tmp_path)
+    from khanalytics.report_parts import parameters
+    with pytest.raises(ParameterError, match="2019-H2"):
+        parameters({"cluster": "dong-bac", "period": "2019"}, "cluster")
+
+
+def test_only_papermill_injected_names_are_checked_in_a_kernel():
+    from khanalytics.report_parts import _injected
+
+    history = ["", "cluster = 'dong-bac'", "# Parameters\nclustr = 'x'\nperiod = '2019-H1'\n", "rep = 1"]
+    assert _injected({"In": history, "rep": 1, "scratch": 2}) == {"clustr", "period"}
+    assert _injected({"In": ["", "x = 1"], "rep": 1}) == set()  # run by hand: nothing injected, nothing refused
+
+
+def _sections_html(store, monkeypatch, **params):
+    from khanalytics import report_parts as rp
+
+    shown = []
+    monkeypatch.setattr(rp, "display", lambda obj: shown.append(getattr(obj, "data", obj)))
+    kind = "province" if "province" in params else "cluster"
+    p = {"period": "2019-H1", "edition": "auto", "lang": "vi", "store": str(store), "indicators": None, **params}
+    rep = getattr(rp, f"{kind}_report")(**rp.parameters(p, kind))
+    return rep, shown
+
+
+def _embedded(html_parts, suffix):
+    import base64
+
+    for part in html_parts:
+        if isinstance(part, str):
+            for name, data in re.findall(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"', part):
+                if name.endswith(suffix):
+                    yield name, base64.b64decode(data)
+
+
+def test_downloads_hold_each_period_on_its_own_map(sample_store, monkeypatch):
+    import io
+
+    rep, shown = _sections_html(sample_store, monkeypatch, cluster="dong-bac", period="2026-H1")
+    rep.sources()
+    (data,) = [d for n, d in _embedded(shown, ".csv") if n.endswith("du_lieu.csv")]
+    table = pd.read_csv(io.BytesIO(data), dtype={"code": str})
+    before = table[table["period"] == "2025-H1"]
+    assert set(before["edition"].astype(str)) == {"2008"}
+    # the 2025-map members' old parts: Bắc Kạn, Hải Dương and old Bắc Ninh included, on the 2008 codes
+    assert set(before["code"]) == {"04", "06", "19", "20", "22", "24", "27", "30", "31"}
+    after = table[table["period"] == "2026-H1"]
+    assert set(after["code"]) == {"04", "19", "20", "22", "24", "31"} and set(after["edition"].astype(str)) == {"2025"}
+
+
+def test_downloaded_workbook_has_no_formula_and_a_definitions_sheet(sample_store, monkeypatch):
+    import io
+
+    import openpyxl
+
+    rep, shown = _sections_html(sample_store, monkeypatch, cluster="dong-bac")
+    rep.trends()
+    rep.sources()
+    (xlsx,) = [d for _, d in _embedded(shown, ".xlsx")]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    assert "Nguon va dinh nghia" in book.sheetnames and len(book.sheetnames) >= 3
+    assert all(cell.data_type != "f" for ws in book for row in ws.iter_rows() for cell in row)
+
+
+def test_organisation_on_the_other_map_is_re_expressed(sample_store, monkeypatch):
+    rep, shown = _sections_html(sample_store, monkeypatch, cluster="dong-bac", edition="2025")
+    rep.organisation()
+    html = shown[-1]
+    assert "Bắc Ninh" in html and "Hải Phòng" in html and "Bắc Giang" not in html
+    assert html.count("<tr") == 1 + 6 + 1  # header, six provinces of the 2025 map, total
