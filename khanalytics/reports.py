@@ -18,6 +18,7 @@ import html
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 import traceback
@@ -218,7 +219,7 @@ class WarmKernel:
         client = NotebookClient(nb, km=self.km, kc=self.kc, timeout=600, kernel_name="python3",
                                 resources={"metadata": {"path": str(self.cwd)}})
         try:
-            client.execute()
+            client.execute(stderr=subprocess.DEVNULL)  # the kernel's start-up chatter; errors come as messages
         except CellExecutionError as err:
             nb.cells = [c for c in nb.cells if RESET_TAG not in c.get("metadata", {}).get("tags", [])]
             cell, ename, evalue = _failing_cell(nb)  # numbered as papermill does: injected parameters included
