@@ -418,7 +418,8 @@ class Report:
         national = self._compare(indicator, analysis.country())["value"]
         figure = fig.ranked_bar(values[["code", name_col, "value", "highlight"]].rename(columns={name_col: "name"}),
                                 reference={t("national", lang): national}, indicator_label=self._label(indicator),
-                                lang=lang, title=f"{self._label(indicator)} — {self.period.label(lang)}")
+                                lang=lang, title=f"{self._label(indicator)} — {self.period.label(lang)}",
+                                highlight_label=None if self.kind == "national" else self._group_label())
         table = values[["code", name_col, "value", "rank_cluster", "rank_country"]].rename(columns={name_col: "name"})
         self.tables[("xep_hang" if lang != "en" else "ranking") + ("" if indicator == "membership_rate"
                                                                     else f"_{indicator}")[:20]] = table
