@@ -263,9 +263,10 @@ def _plotly_block(spec: dict, index: int) -> str:
 def notebook_blocks(nb: nbformat.NotebookNode) -> tuple[list[str], bool]:
     """The visible parts of an executed notebook, in order, as HTML; and whether any is a figure.
 
-    Markdown cells are prose (raw HTML in them is escaped); of code cells only rich outputs are kept
-    (HTML from the library, which escapes data; plotly figures; images; markdown). Code, streams,
-    warnings and plain-text reprs never reach the page.
+    Markdown cells are prose (raw HTML in them is escaped). Of code cells: HTML built by report_parts
+    (marked in the output's metadata; it escapes every data string) goes in as is; plotly figures are
+    drawn; images and markdown are kept; any other HTML or a value's repr is shown as escaped text.
+    Code, streams and warnings never reach the page.
     """
     blocks, figures = [], 0
     for cell in nb.cells:
@@ -282,8 +283,11 @@ def notebook_blocks(nb: nbformat.NotebookNode) -> tuple[list[str], bool]:
             if PLOTLY_MIME in data:
                 figures += 1
                 blocks.append(_plotly_block(data[PLOTLY_MIME], figures))
-            elif "text/html" in data:
+            elif "text/html" in data and out.get("metadata", {}).get("khanalytics", {}).get("escaped"):
                 blocks.append(str(data["text/html"]))
+            elif "text/html" in data or "text/plain" in data:  # HTML we did not build: shown as text, never run
+                text = data.get("text/plain") or re.sub(r"<[^>]+>", " ", str(data["text/html"]))
+                blocks.append(f'<pre class="kha-output">{html.escape(str(text))}</pre>')
             elif "image/png" in data:
                 blocks.append(f'<img class="kha-image" alt="" src="data:image/png;base64,{data["image/png"]}">')
             elif "text/markdown" in data:
@@ -296,6 +300,7 @@ REPORT_CSS = """
 .kha-prose p{max-width:72ch}
 .kha-figure{margin:10px 0 18px;break-inside:avoid}
 .kha-image{max-width:100%}
+pre.kha-output{white-space:pre-wrap;font-size:.85rem;background:#F5F7FA;padding:8px;overflow-x:auto}
 table.kha-table{border-collapse:collapse;font-size:.9rem;margin:8px 0 16px;width:100%}
 table.kha-table th,table.kha-table td{border-bottom:1px solid #E4E7EB;padding:4px 6px;text-align:right}
 table.kha-table th:first-child,table.kha-table td:first-child{text-align:left}

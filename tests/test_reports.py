@@ -302,3 +302,21 @@ def test_organisation_on_the_other_map_is_re_expressed(sample_store, monkeypatch
     html = shown[-1]
     assert "Bắc Ninh" in html and "Hải Phòng" in html and "Bắc Giang" not in html
     assert html.count("<tr") == 1 + 6 + 1  # header, six provinces of the 2025 map, total
+
+
+def test_export_inserts_only_html_built_by_the_library():
+    from khanalytics.report_parts import TRUSTED
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"text/html": "<b>ours</b>"}, metadata=TRUSTED),
+        nbformat.v4.new_output("display_data", data={"text/html": "<img src=x onerror=alert(1)>",
+                                                     "text/plain": "<img src=x onerror=alert(1)>"}),
+        nbformat.v4.new_output("stream", name="stdout", text="printed"),
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Tiêu đề <script>alert(1)</script>"), cell]
+    blocks, has_figures = reports.notebook_blocks(nb)
+    page = "".join(blocks)
+    assert "<b>ours</b>" in page and "<img" not in page and "<script>" not in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "printed" not in page and not has_figures
