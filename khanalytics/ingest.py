@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import io
 import math
+import os
 import re
 import zipfile
 from collections.abc import Iterable
@@ -553,6 +554,30 @@ def _resolve_row_province(label, code_cell, edition, file, layout, where, issues
 # --- writing the template ------------------------------------------------------------
 
 
+def _created() -> dt.datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so that a generator writes the same bytes twice."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now().astimezone()
+
+
+def _fix_zip_times(path: Path, when: dt.datetime) -> None:
+    """Rewrite an .xlsx with every member dated ``when`` (openpyxl stamps the time of writing)."""
+    stamp = when.timetuple()[:6]
+    with zipfile.ZipFile(path) as src:
+        members = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":  # openpyxl writes the time of saving as "modified"
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + when.strftime("%Y-%m-%dT%H:%M:%SZ").encode(),
+                              data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, data)
+
+
 def write_template(path: str | Path, *, period: str, edition: str | None = None, province: str | None = None,
                    elements: list[str] | None = None) -> Path:
     """The workbook provinces fill in: a row per province, or one sheet for one province."""
@@ -677,7 +702,7 @@ def write_report_workbook(
         ("Nguồn / source", source),
         ("Ghi chú / note", note),
         ("Phiên bản mẫu / template version", TEMPLATE_VERSION),
-        ("Lập lúc / created", dt.datetime.now().astimezone().isoformat(timespec="seconds")),
+        ("Lập lúc / created", _created().isoformat(timespec="seconds")),
     ]
     if province is not None:
         rows.append(("Tỉnh, thành / province", str(table["code"].iloc[0])))
@@ -711,6 +736,10 @@ def write_report_workbook(
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
+    created = _created()
+    book.properties.created = book.properties.modified = created.replace(tzinfo=None)
     book.save(tmp)
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        _fix_zip_times(tmp, created)
     tmp.replace(out)
     return out

@@ -27,6 +27,7 @@ elements, which follow the 3.321 communes of the 2025 commune map.
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 import zlib
@@ -759,6 +760,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         print(_format(calibration(build_panel(args.seed))))
         return 0
+    # a fixed "made on" date (1/11/2026) so that regenerating writes byte-identical workbooks
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1793491200")
     written = write_sample(args.out, seed=args.seed, workbooks=False if args.no_workbooks else None)
     print(f"{len(written)} tệp / files in {args.out}")
     if not args.no_workbooks and not any(p.suffix == ".xlsx" for p in written):

@@ -195,3 +195,18 @@ def test_sample_like_workbook_round_trip(tmp_path):
     assert r.kind == "synthetic" and r.meta["source"] == "test" and len(r.values) == 2
     shutil.copy(path, tmp_path / "copy.xlsx")
     assert read_file(tmp_path / "copy.xlsx").sha256 == r.sha256
+
+
+def test_workbooks_are_reproducible_with_source_date_epoch(tmp_path, monkeypatch):
+    import time
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1793491200")
+    values = pd.DataFrame({"code": ["22"], "element": ["members"], "value": [470288.0]})
+    a = write_report_workbook(tmp_path / "a.xlsx", period="2026-H1", values=values, kind="synthetic")
+    time.sleep(1.1)
+    b = write_report_workbook(tmp_path / "b.xlsx", period="2026-H1", values=values, kind="synthetic")
+    assert a.read_bytes() == b.read_bytes()
+    assert read_file(a).values["value"].tolist() == [470288.0]
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    c = write_report_workbook(tmp_path / "c.xlsx", period="2026-H1", values=values, kind="synthetic")
+    assert c.read_bytes() != a.read_bytes()  # without it, the time of writing is recorded
