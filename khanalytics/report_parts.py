@@ -524,7 +524,7 @@ class Report:
         })
         definitions = catalogue.catalogue_frame(lang)
         stem = f"khanalytics-{self.kind}-{self.period.code}"
-        tables = {k: v for k, v in self.tables.items()}
+        tables = {"tep_nguon" if lang != "en" else "source_files": shown, **self.tables}
         data_periods = {self.period.code} if self.kind == "national" else periods  # keeps the file small
         data = used[used["period"].isin(data_periods)]
         tables["du_lieu" if lang != "en" else "data"] = data[[c for c in DATA_COLUMNS if c in data.columns]]

@@ -292,7 +292,9 @@ def test_downloaded_workbook_has_no_formula_and_a_definitions_sheet(sample_store
     rep.sources()
     (xlsx,) = [d for _, d in _embedded(shown, ".xlsx")]
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
-    assert "Nguon va dinh nghia" in book.sheetnames and len(book.sheetnames) >= 3
+    assert "Nguon va dinh nghia" in book.sheetnames and "tep_nguon" in book.sheetnames and len(book.sheetnames) >= 4
+    files = [c.value for c in book["tep_nguon"]["A"]][1:]
+    assert files and all(str(f).startswith("bao_cao_") for f in files)  # the files the figures come from
     assert all(cell.data_type != "f" for ws in book for row in ws.iter_rows() for cell in row)
 
 
