@@ -250,7 +250,7 @@ def _sections_html(store, monkeypatch, **params):
     from khanalytics import report_parts as rp
 
     shown = []
-    monkeypatch.setattr(rp, "display", lambda obj: shown.append(getattr(obj, "data", obj)))
+    monkeypatch.setattr(rp, "display", lambda obj, **_: shown.append(getattr(obj, "data", obj)))
     kind = "province" if "province" in params else "cluster"
     p = {"period": "2019-H1", "edition": "auto", "lang": "vi", "store": str(store), "indicators": None, **params}
     rep = getattr(rp, f"{kind}_report")(**rp.parameters(p, kind))
