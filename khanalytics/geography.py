@@ -218,6 +218,7 @@ def name_key(text: object) -> str:
     """
     s = _TRAILING_NOTE.sub("", unicodedata.normalize("NFKC", str(text))).lower()
     s = s.replace("đ", "d").replace("ð", "d")
+    s = "".join(ch for ch in s if unicodedata.category(ch) != "Cf")  # zero-width spaces, soft hyphens, BOMs
     s = "".join(ch for ch in unicodedata.normalize("NFD", s) if not unicodedata.combining(ch))
     s = " ".join(_PUNCT.sub(" ", s).split())
     s = _PREFIX.sub("", s)

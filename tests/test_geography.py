@@ -92,6 +92,7 @@ CASES_2008 = {
     "Bắc Giang": "24", "24": "24", "Kontum": "62", "Tỉnh Quảng Ninh": "22", "Quang Ninh Province": "22",
     "Cần Thơ": "92", "Can Tho": "92", "T.P. HCM": "79", "T.P Hồ Chí Minh": "79", "HCM City": "79",
     "Bà Rịa - Vũng Tàu (BR-VT)": "77", "TT-Huế": "46", "Tinh Bac Giang": "24", "Đăk Nông": "67",
+    "Quảng\u200bNinh": "22", "\ufeffHà Nội": "01", "Cao\u00a0Bằng": "04", "Lạng Sơn\u00ad": "20",
 }
 CASES_2025 = {
     "Bắc Ninh": "24", "24": "24", "Quảng Trị": "44", "Gia Lai": "52", "Huế": "46", "Hue": "46",
