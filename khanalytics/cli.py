@@ -239,11 +239,14 @@ def catalogue_command(lang: Annotated[str, typer.Option("--lang")] = "vi") -> No
 def gallery_command(
     output: Annotated[str, typer.Option("--output", "-o", help="HTML file to write.")] = "reports/gallery.html",
     lang: Annotated[str, typer.Option("--lang", help="vi or en.")] = "vi",
+    store: Annotated[Path | None, typer.Option("--store", help="Draw on this store (default: the imported sample "
+                                                "if present, else made-up values).")] = None,
 ) -> None:
-    """Render every figure type on synthetic data into one offline HTML page, for review."""
+    """Render every figure type on the sample data into one offline HTML page, for review."""
     from khanalytics.gallery import write_gallery
 
-    path = write_gallery(output, lang)
+    store = store or (DEFAULT_STORE if DEFAULT_STORE.exists() else None)
+    path = write_gallery(output, lang, store=store)
     console.print(f"Đã ghi / written: {path} ({path.stat().st_size / 1e6:.1f} MB)")
 # --- end gallery ----------------------------------------------------------------------------------------------------
 

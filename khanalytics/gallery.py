@@ -19,7 +19,7 @@ import pandas as pd
 
 from khanalytics import clusters, figures, geography, htmlpage
 from khanalytics.formatting import check_lang, fmt_number, fmt_percent, fmt_points, period_label
-from khanalytics.periods import half_years
+from khanalytics.periods import Period, half_years
 
 CLUSTER = "dong-bac"
 LAST_2008 = "2019-H1"
@@ -127,6 +127,28 @@ def synthetic_data(seed: int = 2019) -> dict[str, pd.DataFrame]:
     return {"provinces": prov, "members": long, "families": fam, "values_2025": new}
 
 
+def sample_data(store: str | os.PathLike[str]) -> tuple[dict[str, pd.DataFrame], bool]:
+    """The same tables as :func:`synthetic_data`, read from a store (the sample, by default); and whether
+    every value used is synthetic."""
+    from khanalytics import analysis
+
+    obs = analysis.load_observations(store)
+    periods = [p.code for p in half_years(FIRST_2008, LAST_2008)]
+    prov = geography.provinces("2008")[["code", "name_vi", "name_en", "region"]].copy()
+    sub = obs[(obs["edition"] == "2008") & obs["period"].isin(periods) & obs["element"].isin(["members", "population"])]
+    long = (sub.pivot_table(index=["period", "code"], columns="element", values="value").reset_index()
+            .reindex(columns=["period", "code", "population", "members"]))
+    last = long[long["period"] == LAST_2008].set_index("code")["population"]
+    prov["population"] = prov["code"].map(last)
+    fam = analysis.province_values(obs, "learning_families_rate", periods, edition="2008")[["period", "code", "value"]]
+    latest = max(obs.loc[obs["edition"] == "2025", "period"].unique(), key=Period.parse, default=None)
+    new = (analysis.province_values(obs, "membership_rate", latest, edition="2025")[["code", "value"]] if latest
+           else geography.provinces("2025")[["code"]].assign(value=np.nan))
+    used = obs[obs["period"].isin([*periods, latest])]
+    synthetic = bool(len(used)) and bool((used["kind"] == "synthetic").all())
+    return {"provinces": prov, "members": long, "families": fam, "values_2025": new}, synthetic
+
+
 def _rate(frame: pd.DataFrame) -> float:
     ok = frame.dropna(subset=["members", "population"])
     return float(ok["members"].sum() / ok["population"].sum() * 100) if len(ok) else float("nan")
@@ -139,6 +161,7 @@ def gallery_blocks(
     archipelagos: Any = None,
     grids: dict[str, pd.DataFrame] | None = None,
     seed: int = 2019,
+    data: dict[str, pd.DataFrame] | None = None,
 ) -> list[Any]:
     """The gallery as page blocks (figures and HTML), ready for :func:`khanalytics.htmlpage.write_page`.
 
@@ -149,7 +172,7 @@ def gallery_blocks(
     w = _T[lang]
     boundaries = boundaries or {}
     grids = grids or {}
-    data = synthetic_data(seed)
+    data = data or synthetic_data(seed)
     prov, long = data["provinces"], data["members"]
     name_col = "name_en" if lang == "en" else "name_vi"
     names = dict(zip(prov["code"], prov[name_col], strict=True))
@@ -367,9 +390,28 @@ def gallery_blocks(
     return blocks
 
 
-def write_gallery(path: str | os.PathLike[str] = "reports/gallery.html", lang: str = "vi", **kwargs: Any) -> Path:
-    """Render the gallery into one self-contained HTML file and return its path."""
-    w = _T[check_lang(lang)]
+def write_gallery(path: str | os.PathLike[str] = "reports/gallery.html", lang: str = "vi", *,
+                  store: str | os.PathLike[str] | None = None, **kwargs: Any) -> Path:
+    """Render the gallery into one self-contained HTML file and return its path.
+
+    With ``store`` (e.g. the imported sample, data/khanalytics.duckdb) the figures show its values;
+    without, made-up ones. The notice on top says which, and whether the values are synthetic.
+    """
+    w = dict(_T[check_lang(lang)])
+    if store is not None:
+        data, synthetic = sample_data(store)
+        kwargs["data"] = data
+        vi = lang != "en"
+        source = f"{Path(store).name}"
+        if synthetic:
+            w["notice"] = (f"Vẽ trên bộ số liệu mẫu ({source}): số liệu minh hoạ (tổng hợp), không phải số liệu "
+                           "thật của các tỉnh; xem data/README.md." if vi else
+                           f"Drawn on the sample data ({source}): synthetic, not the provinces' real figures; "
+                           "see data/README.md.")
+        else:
+            w["notice"] = (f"Vẽ trên số liệu của kho {source} (có số liệu do tỉnh báo cáo hoặc đã công bố)." if vi
+                           else f"Drawn on the values of {source} (reported or published figures included).")
+            w["note"] = w["notice"]
     blocks = gallery_blocks(lang, **kwargs)
     return htmlpage.write_page(
         path, w["title"], blocks, lang, subtitle=w["subtitle"], notice=w["notice"], footer=w["footer"]

@@ -491,3 +491,14 @@ def test_maps_use_the_shipped_boundaries_by_default(edition: str, n: int) -> Non
     assert len(arch.hovertext) == 2 and all("(" in h for h in arch.hovertext)
     tiles = figures.tile_map(values(edition), edition=edition, indicator_label="x")
     assert sum(v is not None for row in tiles.data[0].z for v in row) == n
+
+
+def test_gallery_on_the_sample_store(sample_store, tmp_path):
+    from khanalytics.gallery import sample_data, write_gallery
+
+    data, synthetic = sample_data(sample_store)
+    assert synthetic
+    rate = data["members"].query("period == '2019-H1'")
+    assert rate["members"].sum() == 19_797_618  # the sample's national members at 2019-H1, not made-up ones
+    page = write_gallery(tmp_path / "g.html", store=sample_store).read_text(encoding="utf-8")
+    assert "bộ số liệu mẫu" in page and "minh hoạ" in page
