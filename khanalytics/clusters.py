@@ -18,6 +18,7 @@ import yaml
 
 from khanalytics import geography as geo
 from khanalytics.periods import Period
+from khanalytics.userfiles import read_yaml
 
 CONFIDENCE = ("high", "derived", "unconfirmed")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
@@ -213,14 +214,7 @@ def load_clusters(path: str | Path | None = None) -> Clusters:
     """The packaged clusters, or those of the user's YAML file."""
     if path is None:
         return _packaged()
-    p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise ClusterError(f"Không đọc được {p}: {err} / cannot read {p}") from err
-    except yaml.YAMLError as err:
-        raise ClusterError(f"{p}: YAML không hợp lệ / invalid YAML: {err}") from err
-    return parse_clusters(data, str(p))
+    return parse_clusters(read_yaml(path, ClusterError), str(path))
 
 
 def members(

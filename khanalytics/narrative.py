@@ -34,6 +34,10 @@ from khanalytics.periods import Period
 PROVINCE_DECIMALS = 1
 """Provincial rates in sentences are written with one decimal ("Quảng Ninh đạt 31,8 %")."""
 
+_STATUS_WORDS = {  # status of a target -> how a sentence introduces the titles in it
+    "vi": {"met": "đã đạt về", "on track": "đúng tiến độ về", "behind": "còn chậm về", None: "chưa có số liệu về"},
+    "en": {"met": "met for", "on track": "on track for", "behind": "behind for", None: "no data for"},
+}
 TOPICS = ("headline", "ranking", "targets", "coverage", "territory", "quality", "synthetic")
 
 
@@ -344,27 +348,12 @@ def targets_sentence(evaluation: pd.DataFrame, lang: str = "vi", *, who: str | N
             groups[t.status].append(
                 f"{label} ({fmt_percent(t.value, 1, lang)}; {'mục tiêu' if lang == 'vi' else 'target'} "
                 f"{_target_value(t.target, lang)})")
-        parts = []
+        words = _STATUS_WORDS[lang]
+        parts = [f"{words[status]} {_and(groups[status], lang)}" for status in words if groups[status]]
         if lang == "vi":
-            if groups["met"]:
-                parts.append(f"đã đạt về {_and(groups['met'], lang)}")
-            if groups["on track"]:
-                parts.append(f"đúng tiến độ về {_and(groups['on track'], lang)}")
-            if groups["behind"]:
-                parts.append(f"còn chậm về {_and(groups['behind'], lang)}")
-            if groups[None]:
-                parts.append(f"chưa có số liệu về {_and(groups[None], lang)}")
             lead = f"So với {label_vi} đến năm {year}"
             sentences.append(f"{lead}, {who + ' ' if who else ''}{'; '.join(parts)}.")
         else:
-            if groups["met"]:
-                parts.append(f"met for {_and(groups['met'], lang)}")
-            if groups["on track"]:
-                parts.append(f"on track for {_and(groups['on track'], lang)}")
-            if groups["behind"]:
-                parts.append(f"behind for {_and(groups['behind'], lang)}")
-            if groups[None]:
-                parts.append(f"no data for {_and(groups[None], lang)}")
             sentences.append(f"Against {label_en} for {year}: {'; '.join(parts)}.")
     return " ".join(sentences)
 

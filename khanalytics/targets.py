@@ -20,6 +20,7 @@ import pandas as pd
 import yaml
 
 from khanalytics import catalogue
+from khanalytics.userfiles import read_yaml
 
 CONFIDENCE = ("high", "derived", "unconfirmed")
 SCOPES = ("general", "mountainous")
@@ -105,14 +106,7 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
     """Every target (columns in ``COLUMNS``): the packaged file, or the user's own of the same shape."""
     if path is None:
         return _packaged().copy()
-    p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise TargetError(f"Không đọc được {p}: {err} / cannot read {p}") from err
-    except yaml.YAMLError as err:
-        raise TargetError(f"{p}: YAML không hợp lệ / invalid YAML: {err}") from err
-    return parse_targets(data, str(p))
+    return parse_targets(read_yaml(path, TargetError), str(path))
 
 
 def year_fraction(day: dt.date) -> float:
