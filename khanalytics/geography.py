@@ -20,7 +20,9 @@ from typing import Literal
 import pandas as pd
 import yaml
 
+from khanalytics.errors import KhanalyticsError
 from khanalytics.periods import Period
+from khanalytics.text import soft_fold
 
 Edition = Literal["2008", "2025"]
 EDITIONS: tuple[Edition, ...] = ("2008", "2025")
@@ -57,36 +59,49 @@ REGION_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
-class GeographyError(ValueError):
+class GeographyError(KhanalyticsError, ValueError):
     """Base class for errors about editions and provinces."""
+
+    rule = "geography"
 
 
 class ProvinceNameError(GeographyError, KeyError):
     """A name or code that does not identify exactly one province."""
 
-    def __init__(self, value: object, edition: str, suggestions: list[str], reason: str = "") -> None:
+    rule = "unknown_province"
+
+    def __init__(self, value: object, edition: str, suggestions: list[str], reason: str = "",
+                 reason_en: str | None = None) -> None:
         self.value = value
         self.edition = edition
         self.suggestions = suggestions
         self.reason = reason
-        hint = f" Gần nhất / closest: {', '.join(suggestions)}." if suggestions else ""
-        extra = f" {reason}" if reason else ""
-        msg = (
-            f"Không nhận ra tỉnh/thành {value!r} trên bản đồ {edition} / "
-            f"unknown province {value!r} on the {edition} map.{extra}{hint}"
-        )
-        super().__init__(msg)
+        closest = ", ".join(suggestions)
+        vi = f"Không nhận ra tỉnh/thành {value!r} trên bản đồ {edition}."
+        en = f"Unknown province {value!r} on the {edition} map."
+        if reason:
+            vi, en = f"{vi} {reason}", f"{en} {reason_en or reason}"
+        if suggestions:
+            vi, en = f"{vi} Gần nhất: {closest}.", f"{en} Closest: {closest}."
+        super().__init__(vi, en, value=value)
 
     def __str__(self) -> str:  # KeyError would quote the message
         return str(self.args[0])
+
+
+class EditionMismatchError(GeographyError):
+    """Data of one map handed to code working on the other (like mixing coordinate systems)."""
+
+    rule = "edition_mismatch"
 
 
 def check_edition(edition: str | int) -> Edition:
     text = str(edition).strip()
     if text not in EDITION_INFO:
         raise GeographyError(
-            f"Bản đồ không hợp lệ {edition!r}: chọn '2008' (63 tỉnh) hoặc '2025' (34 tỉnh) / "
-            f"unknown edition {edition!r}: choose '2008' or '2025'"
+            f"Bản đồ không hợp lệ {edition!r}: chọn '2008' (63 tỉnh) hoặc '2025' (34 tỉnh).",
+            f"Unknown edition {edition!r}: choose '2008' (63 provinces) or '2025' (34 provinces).",
+            rule="bad_edition", value=edition,
         )
     return text  # type: ignore[return-value]
 
@@ -104,10 +119,61 @@ def edition_for(when: dt.date | dt.datetime | str | Period) -> Edition:
             day = Period.parse(when).end  # type: ignore[arg-type]
     if day < EDITION_INFO["2008"].valid_from:
         raise GeographyError(
-            f"{day.isoformat()} trước 1/8/2008: bản đồ có Hà Tây chưa được hỗ trợ / "
-            "dates before 1 August 2008 (the map with Hà Tây) are not supported"
+            f"{day.isoformat()} trước 1/8/2008: bản đồ có Hà Tây chưa được hỗ trợ.",
+            f"{day.isoformat()}: dates before 1 August 2008 (the map with Hà Tây) are not supported.",
+            rule="date_before_2008", value=day.isoformat(),
         )
     return "2025" if day >= EDITION_INFO["2025"].valid_from else "2008"
+
+
+# --- the edition carried by data, like a CRS ----------------------------------
+
+EDITION_ATTR = "edition"
+"""Key in ``DataFrame.attrs`` naming the map a frame's province codes belong to."""
+
+
+def with_edition(frame: pd.DataFrame, edition: str | int) -> pd.DataFrame:
+    """Mark ``frame`` (in place, and returned) as holding codes of ``edition``'s map."""
+    frame.attrs[EDITION_ATTR] = check_edition(edition)
+    return frame
+
+
+def edition_of(frame: pd.DataFrame) -> Edition | None:
+    """The map a frame declares (its attrs), else the one its ``edition`` column holds; None if mixed or unknown.
+
+    Like a GeoDataFrame's CRS: code that draws, harmonises or narrates checks it
+    instead of trusting that codes such as "24" mean what it assumes.
+    """
+    declared = frame.attrs.get(EDITION_ATTR)
+    if declared is not None:
+        return check_edition(declared)
+    if "edition" in frame.columns:
+        values = frame["edition"].dropna().astype(str).unique()
+        if len(values) == 1:
+            return check_edition(values[0])
+    return None
+
+
+def require_edition(frame: pd.DataFrame, edition: str | int, *, what: str = "data") -> Edition:
+    """``edition``, after checking that ``frame`` is on that map (an unmarked frame is taken at its word).
+
+    Raises EditionMismatchError when the frame says it is on the other map, or
+    when its ``edition`` column mixes rows of both maps.
+    """
+    wanted = check_edition(edition)
+    have = edition_of(frame)
+    mixed = have is None and "edition" in frame.columns and frame["edition"].dropna().nunique() > 1
+    if mixed or (have is not None and have != wanted):
+        found = "cả hai bản đồ" if mixed else f"bản đồ {have}"
+        found_en = "both maps" if mixed else f"the {have} map"
+        raise EditionMismatchError(
+            f"{what}: số liệu thuộc {found}, nhưng được dùng trên bản đồ {wanted}. "
+            "Chuyển đổi trước bằng analysis.harmonise(…, to=…) hoặc chọn đúng bản đồ.",
+            f"{what}: the data are on {found_en} but were used on the {wanted} map. "
+            "Re-express them first with analysis.harmonise(…, to=…) or choose the matching map.",
+            value=what,
+        )
+    return wanted
 
 
 def _reference_text(name: str) -> str:
@@ -165,13 +231,22 @@ def _rows(edition: Edition) -> dict[str, dict]:
 def _row(edition: Edition, code: str) -> dict:
     hit = _rows(edition).get(str(code).zfill(2))
     if hit is None:
-        raise ProvinceNameError(code, edition, [], "Mã không có trên bản đồ này / no such code on this map.")
+        raise ProvinceNameError(code, edition, [], "Mã không có trên bản đồ này.", "No such code on this map.")
     return hit
 
 
-@cache
 def crosswalk() -> pd.DataFrame:
-    """Each 2008 province with the 2025 province it became part of."""
+    """Each 2008 province with the 2025 province it became part of (a copy: yours to edit)."""
+    return _crosswalk().copy()
+
+
+@cache
+def _successors() -> dict[str, str]:
+    return dict(zip(_crosswalk()["code_2008"], _crosswalk()["code_2025"], strict=True))
+
+
+@cache
+def _crosswalk() -> pd.DataFrame:
     new = provinces("2025")
     old = provinces("2008").set_index("code")
     rows = [
@@ -190,10 +265,10 @@ def crosswalk() -> pd.DataFrame:
 
 def successor(code_2008: str) -> str:
     """The 2025 province that a 2008 province became part of."""
-    match = crosswalk().loc[lambda t: t["code_2008"] == str(code_2008).zfill(2), "code_2025"]
-    if match.empty:
+    match = _successors().get(str(code_2008).zfill(2))
+    if match is None:
         raise ProvinceNameError(code_2008, "2008", [])
-    return match.iloc[0]
+    return match
 
 
 def parts(code_2025: str) -> tuple[str, ...]:
@@ -212,14 +287,11 @@ _SUFFIX = re.compile(r"(?:\s+(?:province|city|municipality))+$")
 def name_key(text: object) -> str:
     """A comparison key: no diacritics, case, punctuation, spaces or prefix.
 
-    Handles NFC/NFD input, old/new tone placement (both lose their marks), the
+    Built on the package's one fold (``khanalytics.text.soft_fold``). Handles NFC/NFD input, old/new tone placement (both lose their marks), the
     Icelandic eth often typed for Đ, prefixes such as "Tỉnh", "TP.", "T.P.", "T."
     and a trailing note in brackets ("Bà Rịa - Vũng Tàu (BR-VT)").
     """
-    s = _TRAILING_NOTE.sub("", unicodedata.normalize("NFKC", str(text))).lower()
-    s = s.replace("đ", "d").replace("ð", "d")
-    s = "".join(ch for ch in s if unicodedata.category(ch) != "Cf")  # zero-width spaces, soft hyphens, BOMs
-    s = "".join(ch for ch in unicodedata.normalize("NFD", s) if not unicodedata.combining(ch))
+    s = soft_fold(_TRAILING_NOTE.sub("", unicodedata.normalize("NFKC", str(text))))
     s = " ".join(_PUNCT.sub(" ", s).split())
     s = _PREFIX.sub("", s)
     s = _SUFFIX.sub("", s)
@@ -273,7 +345,7 @@ def resolve_province(name: object, *, edition: str | int) -> str:
     """
     ed = check_edition(edition)
     if isinstance(name, bool) or name is None or (isinstance(name, float) and name != name):
-        raise ProvinceNameError(name, ed, [], "Ô trống / empty value.")
+        raise ProvinceNameError(name, ed, [], "Ô trống.", "Empty value.")
     if isinstance(name, float) and name.is_integer():
         name = int(name)
     text = str(name).strip()
@@ -281,30 +353,30 @@ def resolve_province(name: object, *, edition: str | int) -> str:
         code = text.zfill(2)
         if code in _codes(ed):
             return code
-        raise ProvinceNameError(name, ed, [], "Mã không có trên bản đồ này / no such code on this map.")
+        raise ProvinceNameError(name, ed, [], "Mã không có trên bản đồ này.", "No such code on this map.")
     key = name_key(text)
     codes = _index(ed).get(key)
     if codes is not None and len(codes) == 1:
         return next(iter(codes))
     if codes:
         raise ProvinceNameError(
-            name, ed, _display(ed, codes), "Tên viết tắt chỉ nhiều tỉnh / ambiguous abbreviation."
+            name, ed, _display(ed, codes), "Tên viết tắt chỉ nhiều tỉnh.", "Ambiguous abbreviation."
         )
     other = "2025" if ed == "2008" else "2008"
     moved = _index(other).get(key)
-    reason = ""
+    reason, reason_en = "", ""
     if moved and len(moved) == 1 and ed == "2025":
         old = next(iter(moved))
         new = successor(old)
-        reason = (
-            f"{province_name(old, '2008')} đã sáp nhập vào {province_name(new, '2025')} ({new}) từ 1/7/2025 / "
-            f"merged into {province_name(new, '2025', 'en')} on 1 July 2025."
-        )
         suggestions = [f"{province_name(new, '2025')} ({new})"]
-        raise ProvinceNameError(name, ed, suggestions, reason)
+        raise ProvinceNameError(
+            name, ed, suggestions,
+            f"{province_name(old, '2008')} đã sáp nhập vào {province_name(new, '2025')} ({new}) từ 1/7/2025.",
+            f"{province_name(old, '2008', 'en')} merged into {province_name(new, '2025', 'en')} ({new}) on 1 July 2025.",
+        )
     if moved and len(moved) == 1 and ed == "2008":
-        reason = "Tên này chỉ có trên bản đồ 2025 / this name exists only on the 2025 map."
-    raise ProvinceNameError(name, ed, closest_names(text, ed), reason)
+        reason, reason_en = "Tên này chỉ có trên bản đồ 2025.", "This name exists only on the 2025 map."
+    raise ProvinceNameError(name, ed, closest_names(text, ed), reason, reason_en)
 
 
 def closest_names(text: object, edition: str | int, n: int = 3) -> list[str]:
@@ -342,7 +414,9 @@ def resolve_provinces(
         first = failures[0]
         if len(failures) > 1:
             others = ", ".join(repr(f.value) for f in failures[1:6])
-            first.args = (f"{first.args[0]} (+{len(failures) - 1} khác / more: {others})",)
+            first.vi += f" (+{len(failures) - 1} tên khác: {others})"
+            first.en += f" (+{len(failures) - 1} more: {others})"
+            first.args = (first._joined(),)
         raise first
     return series.astype(object).map(resolved).astype("string")
 
