@@ -64,7 +64,8 @@ def main() -> int:
     parser.add_argument("--baseline-sample", type=int, default=0, help="time only N baseline reports and scale")
     args = parser.parse_args()
 
-    from khanalytics import reports
+    from khanalytics import report as reports
+    from khanalytics.report.params import KINDS
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -79,10 +80,10 @@ def main() -> int:
 
         jobs = reports.plan_all(args.period, store=store, out_dir=folder / "baseline")
         if args.baseline_sample and args.baseline_sample < len(jobs):
-            by_kind = {k: [j for j in jobs if j.kind == k] for k in reports.KINDS}
+            by_kind = {k: [j for j in jobs if j.kind == k] for k in KINDS}
             picked = []
             while len(picked) < args.baseline_sample:
-                for kind in reports.KINDS:
+                for kind in KINDS:
                     if by_kind[kind] and len(picked) < args.baseline_sample:
                         picked.append(by_kind[kind].pop(0))
             sample_s = baseline(picked, folder)

@@ -1,9 +1,17 @@
-"""The ``khanalytics`` command."""
+"""The ``khanalytics`` command.
+
+Errors of the package (:class:`khanalytics.errors.KhanalyticsError`) are
+printed in the user's language (``--lang``, default Vietnamese, or
+$KHANALYTICS_LANG) as one message naming where the problem is, with no
+traceback; ``--debug`` shows the traceback too.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -13,8 +21,37 @@ from rich.table import Table
 from khanalytics import __version__
 from khanalytics import clusters as clu
 from khanalytics import geography as geo
+from khanalytics.errors import KhanalyticsError
 
-app = typer.Typer(
+_STATE: dict[str, Any] = {"lang": os.environ.get("KHANALYTICS_LANG", "vi"), "debug": False}
+
+
+class _App(typer.Typer):
+    """Typer that turns the package's errors into one message in the user's language (exit code 2)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except KhanalyticsError as err:
+            if _STATE["debug"]:
+                raise
+            lang = "en" if _STATE["lang"] == "en" else "vi"
+            word = "Lỗi" if lang == "vi" else "Error"
+            Console(stderr=True).print(f"[red]{word} {rich_escape(f'[{err.rule}]')}: {rich_escape(err.message(lang))}[/red]")
+            hint = "(thêm --debug để xem chi tiết)" if lang == "vi" else "(add --debug for the traceback)"
+            Console(stderr=True).print(f"[dim]{hint}[/dim]")
+            sys.exit(2)
+
+
+def _lang(value: str | None) -> str:
+    """A command's --lang: when given, also the language of error messages; when not, the global --lang."""
+    if value is None:
+        return _STATE["lang"]
+    _STATE["lang"] = value
+    return value
+
+
+app = _App(
     help="khanalytics — số liệu, bản đồ và báo cáo của Hội Khuyến học Việt Nam / "
     "numbers, maps and reports for the Vietnam Association for Promoting Education.",
     no_args_is_help=True,
@@ -33,8 +70,12 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")] = False,
+    lang: Annotated[str, typer.Option("--lang", envvar="KHANALYTICS_LANG",
+                                      help="Ngôn ngữ thông báo / language of messages: vi or en.")] = "vi",
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
 ) -> None:
     """khanalytics."""
+    _STATE.update(lang=lang, debug=debug)
 
 
 @app.command()
@@ -109,14 +150,18 @@ def summary_command(
     period: Annotated[str, typer.Option("--period", "-p")] = "2019-H1",
     edition: Annotated[str | None, typer.Option("--edition", "-e", help="Map: 2008 or 2025 (default: the period's).")] = None,
     store: StoreOption = DEFAULT_STORE,
-    lang: Annotated[str, typer.Option("--lang")] = "vi",
+    lang: Annotated[str | None, typer.Option("--lang", callback=_lang)] = None,
 ) -> None:
     """Print the sentences a leader reads for a cluster and period, from the store."""
     from khanalytics import analysis, narrative
+    from khanalytics.periods import Period
+    from khanalytics.report.params import parse_cluster, resolve_store
 
-    obs = analysis.load_observations(store)
-    flags = analysis.load_flags(store)
-    sentences = narrative.cluster_summary(obs, cluster, period, edition=edition, lang=lang, flags=flags)
+    slug, when = parse_cluster(cluster), Period.parse(period)  # values first: no store is opened for a typo
+    path = resolve_store(store)
+    obs = analysis.load_observations(path)
+    flags = analysis.load_flags(path)
+    sentences = narrative.cluster_summary(obs, slug, when, edition=edition, lang=lang, flags=flags)
     console.print(rich_escape(narrative.text(sentences, sep="\n\n")))
 
 
@@ -141,7 +186,7 @@ def template(
     province: Annotated[str | None, typer.Option("--province", help="One sheet for one province.")] = None,
 ) -> None:
     """Write the Excel workbook provinces fill in (mẫu báo cáo)."""
-    from khanalytics.ingest import write_template
+    from khanalytics.io.template import write_template
 
     path = write_template(output, period=period, edition=edition, province=province)
     console.print(f"Đã ghi mẫu / template written: {path}")
@@ -153,7 +198,7 @@ def validate_command(
     store: StoreOption = DEFAULT_STORE,
     period: Annotated[str | None, typer.Option("--period", "-p")] = None,
     edition: Annotated[str | None, typer.Option("--edition", "-e")] = None,
-    lang: Annotated[str, typer.Option("--lang")] = "vi",
+    lang: Annotated[str | None, typer.Option("--lang", callback=_lang)] = None,
 ) -> None:
     """Check files without storing anything."""
     from khanalytics.store import Store
@@ -183,7 +228,7 @@ class _NoStore:
         return None
 
     def check(self, path, **options):
-        from khanalytics.ingest import read_file
+        from khanalytics.io.read import read_file
         from khanalytics.validate import validate
 
         reading = read_file(path, **options)
@@ -197,7 +242,7 @@ def import_command(
     period: Annotated[str | None, typer.Option("--period", "-p")] = None,
     edition: Annotated[str | None, typer.Option("--edition", "-e")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help="published, reported or synthetic.")] = None,
-    lang: Annotated[str, typer.Option("--lang")] = "vi",
+    lang: Annotated[str | None, typer.Option("--lang", callback=_lang)] = None,
 ) -> None:
     """Validate files, then store them all in one transaction (or nothing)."""
     from khanalytics.diagnostics import InputError
@@ -220,7 +265,7 @@ def import_command(
 
 
 @app.command("catalogue")
-def catalogue_command(lang: Annotated[str, typer.Option("--lang")] = "vi") -> None:
+def catalogue_command(lang: Annotated[str | None, typer.Option("--lang", callback=_lang)] = None) -> None:
     """List data elements and indicators."""
     from khanalytics import catalogue as cat
 
@@ -238,12 +283,12 @@ def catalogue_command(lang: Annotated[str, typer.Option("--lang")] = "vi") -> No
 @app.command("gallery")
 def gallery_command(
     output: Annotated[str, typer.Option("--output", "-o", help="HTML file to write.")] = "reports/gallery.html",
-    lang: Annotated[str, typer.Option("--lang", help="vi or en.")] = "vi",
+    lang: Annotated[str | None, typer.Option("--lang", help="vi or en.", callback=_lang)] = None,
     store: Annotated[Path | None, typer.Option("--store", help="Draw on this store (default: the imported sample "
                                                 "if present, else made-up values).")] = None,
 ) -> None:
     """Render every figure type on the sample data into one offline HTML page, for review."""
-    from khanalytics.gallery import write_gallery
+    from khanalytics.report.gallery import write_gallery
 
     store = store or (DEFAULT_STORE if DEFAULT_STORE.exists() else None)
     path = write_gallery(output, lang, store=store)
@@ -306,18 +351,16 @@ app.add_typer(render_app, name="render")
 PeriodOption = Annotated[str, typer.Option("--period", "-p", help="2019-H1, 2019-H2 or 2019.")]
 OutOption = Annotated[Path, typer.Option("--output", "-o", help="Folder for the reports.")]
 EditionOption = Annotated[str, typer.Option("--edition", "-e", help="auto, 2008 or 2025.")]
-LangOption = Annotated[str, typer.Option("--lang", help="vi or en.")]
+LangOption = Annotated[str | None, typer.Option("--lang", help="vi or en (default: the global --lang).", callback=_lang)]
 
 
 def _render_one(kind: str, key: str | None, period: str, output: Path, edition: str, lang: str, store: Path) -> None:
-    from khanalytics import reports
+    from khanalytics import report
+    from khanalytics.report.params import resolve_store
 
-    try:
-        job = reports.plan(kind, key=key, period=period, edition=edition, lang=lang, store=store, out_dir=output)
-    except (ValueError, KeyError) as err:
-        console.print(f"[red]{rich_escape(str(err))}[/red]")
-        raise typer.Exit(2) from None
-    result = reports.render(job)
+    resolve_store(store)  # no store: say so before any kernel starts
+    job = report.plan(kind, key=key, period=period, edition=edition, lang=lang, store=store, out_dir=output)
+    result = report.render(job)
     if result.status != "ok":
         console.print(f"[red]{rich_escape(result.error or '')}[/red]")
         raise typer.Exit(1)
@@ -330,7 +373,7 @@ def render_cluster(
     period: PeriodOption = "2019-H1",
     output: OutOption = Path("reports"),
     edition: EditionOption = "auto",
-    lang: LangOption = "vi",
+    lang: LangOption = None,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """A cluster against the country."""
@@ -343,7 +386,7 @@ def render_province(
     period: PeriodOption = "2019-H1",
     output: OutOption = Path("reports"),
     edition: EditionOption = "auto",
-    lang: LangOption = "vi",
+    lang: LangOption = None,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """One province against its cluster and the country."""
@@ -355,7 +398,7 @@ def render_national(
     period: PeriodOption = "2019-H1",
     output: OutOption = Path("reports"),
     edition: EditionOption = "auto",
-    lang: LangOption = "vi",
+    lang: LangOption = None,
     store: StoreOption = DEFAULT_STORE,
 ) -> None:
     """All provinces and clusters."""
@@ -367,14 +410,16 @@ def render_all_command(
     period: PeriodOption = "2019-H1",
     output: OutOption = Path("reports"),
     edition: EditionOption = "auto",
-    lang: LangOption = "vi",
+    lang: LangOption = None,
     store: StoreOption = DEFAULT_STORE,
     workers: Annotated[int | None, typer.Option("--workers", "-j", help="Parallel workers (default: cores).")] = None,
 ) -> None:
     """The country, every cluster and every province of a period, with index.html and manifest.json."""
-    from khanalytics import reports
+    from khanalytics import report
+    from khanalytics.report.params import resolve_store
 
-    results, index = reports.render_all(period, store=store, out_dir=output, lang=lang, edition=edition,
+    resolve_store(store)
+    results, index = report.render_all(period, store=store, out_dir=output, lang=lang, edition=edition,
                                         workers=workers)
     failed = [r for r in results if r.status != "ok"]
     for r in failed:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from khanalytics.gallery import write_gallery
+from khanalytics.report.gallery import write_gallery
 
 
 def main() -> None:

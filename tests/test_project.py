@@ -50,3 +50,45 @@ def test_resolve_command_fails_on_unknown():
     r = subprocess.run([sys.executable, "-m", "khanalytics", "resolve", "Atlantis", "-e", "2008"],
                        capture_output=True, text=True, env={"COLUMNS": "200", "PATH": ""})
     assert r.returncode == 1 and "Atlantis" in r.stdout
+
+
+# Declared but never imported, each for a reason: what the package needs at run time without an import.
+RUNTIME_ONLY = {
+    "ipykernel": "the kernel papermill runs the report notebooks on",
+    "pyarrow": "pandas' engine for parquet files (read_parquet)",
+    "nbconvert": "the ordinary papermill → jupyter nbconvert route the README documents",
+}
+
+
+def _imported_distributions() -> set[str]:
+    import ast
+    from importlib.metadata import packages_distributions
+
+    dists = packages_distributions()
+    names: set[str] = set()
+    for path in (ROOT / "khanalytics").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    names -= set(sys.stdlib_module_names) | {"khanalytics", "__future__"}
+    return {_name(d) for n in names for d in dists.get(n, [n])}
+
+
+def test_declared_dependencies_are_the_imported_ones():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {_name(r) for r in project["dependencies"]}
+    imported = _imported_distributions()
+    assert imported - declared == set(), "imported but not declared"
+    assert declared - imported == set(RUNTIME_ONLY), "declared but never imported (and not a known run-time need)"
+
+
+# plotly draws a subset of HTML inside chart labels: its text is escaped for plotly, not for a page
+PLOTLY_LABEL_ESCAPE = {"khanalytics/figures/_common.py"}
+
+
+def test_html_is_never_built_with_html_escape():
+    offenders = {str(p.relative_to(ROOT)) for p in (ROOT / "khanalytics").rglob("*.py")
+                 if "html.escape(" in p.read_text(encoding="utf-8")}
+    assert offenders - PLOTLY_LABEL_ESCAPE == set()  # pages and fragments come from autoescaped templates

@@ -12,9 +12,14 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from khanalytics import reports
-from khanalytics.report_parts import ParameterError, neutralise
+from khanalytics.errors import ParameterError
+from khanalytics.report import export, factory
+from khanalytics.report import index as report_index
+from khanalytics.report.downloads import neutralise
+from khanalytics.report.params import injected_names, parameters
+from khanalytics.report.sections import TRUSTED, open_report
 from khanalytics.store import Store
+from khanalytics.text import slug
 from tests.browser_util import visit
 from tests.sample_store import sample_files
 
@@ -67,13 +72,12 @@ def test_bad_parameters_stop_with_the_valid_choices(sample_store, tmp_path, para
 
 
 def test_unknown_parameter_name_is_refused_before_running(sample_store, tmp_path):
-    job = reports.plan("cluster", key="dong-bac", period="2019-H1", store=sample_store, out_dir=tmp_path,
+    job = factory.plan("cluster", key="dong-bac", period="2019-H1", store=sample_store, out_dir=tmp_path,
                        extra={"clustr": "dong-bac"})
-    with pytest.raises(reports.ReportError, match="clustr") as err:
-        reports.check_parameters(job)
+    with pytest.raises(factory.ReportError, match="clustr") as err:
+        factory.check_parameters(job)
     assert "cluster" in str(err.value)
     # and inside the notebook, for papermill run by hand
-    from khanalytics.report_parts import parameters
     with pytest.raises(ParameterError, match="clustr"):
         parameters({"clustr": 1, "cluster": "dong-bac", "period": "2019-H1"}, "cluster")
 
@@ -149,8 +153,8 @@ def test_data_carrying_html_runs_no_script(tmp_path):
     store = tmp_path / "evil.duckdb"
     with Store(store) as s:
         s.import_files([sample_files()[6], evil_file])  # 2018-H1 and the 2019-H1 with the evil note
-    job = reports.plan("cluster", key="dong-bac", period="2019-H1", store=store, out_dir=tmp_path / "out")
-    result = reports.render(job)
+    job = factory.plan("cluster", key="dong-bac", period="2019-H1", store=store, out_dir=tmp_path / "out")
+    result = factory.render(job)
     assert result.status == "ok", result.error
     html = Path(result.output).read_text(encoding="utf-8")
     assert EVIL not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
@@ -160,38 +164,44 @@ def test_data_carrying_html_runs_no_script(tmp_path):
 
 
 def test_render_many_records_a_failure_and_goes_on(sample_store, tmp_path):
-    good = reports.plan("cluster", key="dong-bac", period="2019-H1", store=sample_store, out_dir=tmp_path)
-    bad = reports.plan("cluster", key="tay-bac", period="2019-H1", store=sample_store, out_dir=tmp_path,
+    good = factory.plan("cluster", key="dong-bac", period="2019-H1", store=sample_store, out_dir=tmp_path)
+    bad = factory.plan("cluster", key="tay-bac", period="2019-H1", store=sample_store, out_dir=tmp_path,
                        extra={"indicators": ["not_an_indicator"]})
-    results = reports.render_many([bad, good], workers=2)
+    results = factory.render_many([bad, good], workers=2)
     assert [r.status for r in results] == ["failed", "ok"]
-    assert _kernels_left() == 0  # the workers shut their warm kernels down
+    pids = {r.extra["kernel_pid"] for r in results}
+    assert len(pids) == 2 and _alive(pids) == set()  # the workers shut their warm kernels down
     assert results[0].failing_cell == 3 and "not_an_indicator" in results[0].error
     assert not Path(bad.output).exists()
-    index = reports.write_index(results, tmp_path / "2019-H1", period="2019-H1")
+    index = report_index.write_index(results, tmp_path / "2019-H1", period="2019-H1")
     text = index.read_text(encoding="utf-8")
     assert "cum-2-dong-bac.html" in text and "LỖI" in text
-    manifest = json.loads(reports.write_manifest(results, tmp_path / "2019-H1", period="2019-H1", store=sample_store,
+    manifest = json.loads(report_index.write_manifest(results, tmp_path / "2019-H1", period="2019-H1", store=sample_store,
                                                  store_digest="x", seconds=1.0).read_text())
     assert manifest["inputs"]["versions"]["khanalytics"] and len(manifest["reports"]) == 2
 
 
-def _kernels_left(wait: float = 15.0) -> int:
+def _alive(pids: set[int], wait: float = 15.0) -> set[int]:
+    """The processes among ``pids`` still running after up to ``wait`` seconds (zombies count as gone)."""
     import time
 
+    def running(pid: int) -> bool:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            return False
+
     deadline = time.time() + wait
-    while True:
-        n = len(subprocess.run(["pgrep", "-f", "ipykernel_launcher"], capture_output=True, text=True).stdout.split())
-        if n == 0 or time.time() > deadline:
-            return n
+    while {p for p in pids if running(p)} and time.time() < deadline:
         time.sleep(0.3)
+    return {p for p in pids if running(p)}
 
 
 def test_slugs_are_safe_ascii():
-    assert reports.slug("Cụm II – Đông Bắc") == "cum-ii-dong-bac"
-    assert reports.slug("<img src=x onerror=alert(1)>/../..") == "img-src-x-onerror-alert-1"
-    assert reports.slug("") == "report"
-    assert reports.plan("province", key="Bà Rịa - Vũng Tàu", period="2019-H1").output.name == "tinh-2008-77-ba-ria-vung-tau.html"
+    assert slug("Cụm II – Đông Bắc") == "cum-ii-dong-bac"
+    assert slug("<img src=x onerror=alert(1)>/../..") == "img-src-x-onerror-alert-1"
+    assert slug("") == "report"
+    assert factory.plan("province", key="Bà Rịa - Vũng Tàu", period="2019-H1").output.name == "tinh-2008-77-ba-ria-vung-tau.html"
 
 
 def test_downloads_neutralise_formulas():
@@ -223,38 +233,30 @@ def test_no_half_written_html_after_a_kill(sample_store, tmp_path):
 
 
 def test_variants_never_overwrite_each_other(tmp_path):
-    outputs = {reports.plan("cluster", key="dong-bac", period="2019-H1", lang=lang, edition=ed, out_dir=tmp_path).output
+    outputs = {factory.plan("cluster", key="dong-bac", period="2019-H1", lang=lang, edition=ed, out_dir=tmp_path).output
                for lang in ("vi", "en") for ed in ("auto", "2008", "2025")}
     assert len(outputs) == 4  # auto and 2008 are the same map for 2019-H1
-    assert reports.report_folder(tmp_path, "2019-H1") == tmp_path / "2019-H1"
-    assert reports.report_folder(tmp_path, "2019-H1", lang="en", edition="2025") == tmp_path / "2019-H1/en/ban-do-2025"
+    assert factory.report_folder(tmp_path, "2019-H1") == tmp_path / "2019-H1"
+    assert factory.report_folder(tmp_path, "2019-H1", lang="en", edition="2025") == tmp_path / "2019-H1/en/ban-do-2025"
 
 
 def test_annual_periods_are_refused_with_the_way_out(sample_store, tmp_path):
-    with pytest.raises(reports.ReportError, match="2019-H2"):
-        reports.plan("cluster", key="dong-bac", period="2019", out_dir=tmp_path)
-    from khanalytics.report_parts import parameters
+    with pytest.raises(factory.ReportError, match="2019-H2"):
+        factory.plan("cluster", key="dong-bac", period="2019", out_dir=tmp_path)
     with pytest.raises(ParameterError, match="2019-H2"):
         parameters({"cluster": "dong-bac", "period": "2019"}, "cluster")
 
 
 def test_only_papermill_injected_names_are_checked_in_a_kernel():
-    from khanalytics.report_parts import _injected
-
     history = ["", "cluster = 'dong-bac'", "# Parameters\nclustr = 'x'\nperiod = '2019-H1'\n", "rep = 1"]
-    assert _injected({"In": history, "rep": 1, "scratch": 2}) == {"clustr", "period"}
-    assert _injected({"In": ["", "x = 1"], "rep": 1}) == set()  # run by hand: nothing injected, nothing refused
+    assert injected_names({"In": history, "rep": 1, "scratch": 2}) == {"clustr", "period"}
+    assert injected_names({"In": ["", "x = 1"], "rep": 1}) == set()  # run by hand: nothing injected, nothing refused
 
 
-def _sections_html(store, monkeypatch, **params):
-    from khanalytics import report_parts as rp
-
-    shown = []
-    monkeypatch.setattr(rp, "display", lambda obj, **_: shown.append(getattr(obj, "data", obj)))
+def _open(store, **params):
     kind = "province" if "province" in params else "cluster"
     p = {"period": "2019-H1", "edition": "auto", "lang": "vi", "store": str(store), "indicators": None, **params}
-    rep = getattr(rp, f"{kind}_report")(**rp.parameters(p, kind))
-    return rep, shown
+    return open_report(parameters(p, kind))
 
 
 def _embedded(html_parts, suffix):
@@ -267,11 +269,11 @@ def _embedded(html_parts, suffix):
                     yield name, base64.b64decode(data)
 
 
-def test_downloads_hold_each_period_on_its_own_map(sample_store, monkeypatch):
+def test_downloads_hold_each_period_on_its_own_map(sample_store):
     import io
 
-    rep, shown = _sections_html(sample_store, monkeypatch, cluster="dong-bac", period="2026-H1")
-    rep.sources()
+    rep = _open(sample_store, cluster="dong-bac", period="2026-H1")
+    shown = [rep.sources().html]
     (data,) = [d for n, d in _embedded(shown, ".csv") if n.endswith("du_lieu.csv")]
     table = pd.read_csv(io.BytesIO(data), dtype={"code": str})
     before = table[table["period"] == "2025-H1"]
@@ -282,14 +284,14 @@ def test_downloads_hold_each_period_on_its_own_map(sample_store, monkeypatch):
     assert set(after["code"]) == {"04", "19", "20", "22", "24", "31"} and set(after["edition"].astype(str)) == {"2025"}
 
 
-def test_downloaded_workbook_has_no_formula_and_a_definitions_sheet(sample_store, monkeypatch):
+def test_downloaded_workbook_has_no_formula_and_a_definitions_sheet(sample_store):
     import io
 
     import openpyxl
 
-    rep, shown = _sections_html(sample_store, monkeypatch, cluster="dong-bac")
+    rep = _open(sample_store, cluster="dong-bac")
     rep.trends()
-    rep.sources()
+    shown = [rep.sources().html]
     (xlsx,) = [d for _, d in _embedded(shown, ".xlsx")]
     book = openpyxl.load_workbook(io.BytesIO(xlsx))
     assert "Nguon va dinh nghia" in book.sheetnames and "tep_nguon" in book.sheetnames and len(book.sheetnames) >= 4
@@ -298,17 +300,14 @@ def test_downloaded_workbook_has_no_formula_and_a_definitions_sheet(sample_store
     assert all(cell.data_type != "f" for ws in book for row in ws.iter_rows() for cell in row)
 
 
-def test_organisation_on_the_other_map_is_re_expressed(sample_store, monkeypatch):
-    rep, shown = _sections_html(sample_store, monkeypatch, cluster="dong-bac", edition="2025")
-    rep.organisation()
-    html = shown[-1]
+def test_organisation_on_the_other_map_is_re_expressed(sample_store):
+    rep = _open(sample_store, cluster="dong-bac", edition="2025")
+    html = rep.organisation().html
     assert "Bắc Ninh" in html and "Hải Phòng" in html and "Bắc Giang" not in html
     assert html.count("<tr") == 1 + 6 + 1  # header, six provinces of the 2025 map, total
 
 
 def test_export_inserts_only_html_built_by_the_library():
-    from khanalytics.report_parts import TRUSTED
-
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("x")
     cell.outputs = [
@@ -318,7 +317,7 @@ def test_export_inserts_only_html_built_by_the_library():
         nbformat.v4.new_output("stream", name="stdout", text="printed"),
     ]
     nb.cells = [nbformat.v4.new_markdown_cell("# Tiêu đề <script>alert(1)</script>"), cell]
-    blocks, has_figures = reports.notebook_blocks(nb)
+    blocks, has_figures = export.notebook_blocks(nb)
     page = "".join(blocks)
     assert "<b>ours</b>" in page and "<img" not in page and "<script>" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page and "printed" not in page and not has_figures

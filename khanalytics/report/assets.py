@@ -1,8 +1,8 @@
-"""Self-contained HTML pages of figures that open from disk with no network.
+"""What a page needs to draw figures from disk with no network: scripts and figure blocks.
 
-Leaders open reports offline, often on a phone. A page written here carries
-plotly.js once, inline (no CDN, no require.js, no MathJax), and escapes
-every text it is given.
+Leaders open reports offline, often on a phone. A page carries plotly.js once,
+inline (no CDN, no require.js, no MathJax); the page templates
+(:mod:`khanalytics.report.pages`) put :func:`head_scripts` in their head.
 
 The one trap: ``go.Choropleth`` asks plotly.js for a base-map topojson named
 ``<scope>_<resolution>m`` (``world_110m``) from ``config.topojsonURL``
@@ -21,22 +21,15 @@ available in these pages.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
-import os
-import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
-
-from khanalytics.formatting import check_lang
-from khanalytics.theme import FONT_FAMILY
 
 GEO_SCOPES = ("world", "usa", "europe", "asia", "africa", "north-america", "south-america")
 GEO_RESOLUTIONS = (50, 110)
@@ -139,123 +132,3 @@ def figure_div(fig: go.Figure, *, div_id: str | None = None, config: Mapping[str
         post_script="if (window.khaAdapt) { window.khaAdapt(document.getElementById('{plot_id}')); }",
     )
     return Markup(f'<figure class="kha-figure">{out}</figure>')
-
-
-def heading(text: str, level: int = 2) -> Markup:
-    """An escaped heading block (``<h2>`` by default)."""
-    if level not in range(1, 7):
-        raise ValueError("level must be 1..6")
-    return Markup(f"<h{level}>{html.escape(str(text))}</h{level}>")
-
-
-def paragraph(text: str, css_class: str | None = None) -> Markup:
-    """An escaped paragraph block."""
-    cls = f' class="{html.escape(css_class)}"' if css_class else ""
-    return Markup(f"<p{cls}>{html.escape(str(text))}</p>")
-
-
-PAGE_CSS = f"""
-*{{box-sizing:border-box}}
-html{{-webkit-text-size-adjust:100%}}
-body{{margin:0;font-family:{FONT_FAMILY};color:#1F2933;background:#F7F8FA;line-height:1.5}}
-main{{max-width:1100px;margin:0 auto;padding:16px 20px 40px;background:#fff;min-height:100vh}}
-header.kha-header{{border-bottom:3px solid #D55E00;margin-bottom:16px;padding-bottom:8px}}
-h1{{font-size:1.6rem;line-height:1.25;margin:8px 0 4px}}
-h2{{font-size:1.25rem;margin:28px 0 8px;border-bottom:1px solid #E4E7EB;padding-bottom:4px}}
-h3{{font-size:1.05rem;margin:20px 0 6px}}
-p{{margin:6px 0 10px;max-width:75ch}}
-.kha-subtitle{{color:#5F6B7A;margin:0}}
-.kha-notice{{background:#FFF4E5;border-left:5px solid #E69F00;padding:8px 12px;margin:12px 0;max-width:none}}
-figure.kha-figure{{margin:8px 0 20px;padding:0;break-inside:avoid;page-break-inside:avoid}}
-footer.kha-footer{{margin-top:32px;padding-top:8px;border-top:1px solid #E4E7EB;color:#5F6B7A;font-size:.85rem}}
-@media (max-width:640px){{main{{padding:10px 8px 24px}}h1{{font-size:1.3rem}}}}
-@media print{{@page{{size:A4;margin:14mm}}body{{background:#fff}}main{{max-width:none;padding:0}}
-  .modebar-container{{display:none!important}}}}
-""".strip()
-
-
-def _block(block: object) -> str:
-    if isinstance(block, go.Figure):
-        return str(figure_div(block))
-    if isinstance(block, Markup):
-        return str(block)
-    if isinstance(block, str):
-        return str(paragraph(block))
-    raise TypeError(f"a page block is a plotly Figure, a markupsafe.Markup or a plain str; got {type(block).__name__}")
-
-
-def render_page(
-    title: str,
-    blocks: Iterable[go.Figure | Markup | str],
-    lang: str = "vi",
-    *,
-    subtitle: str | None = None,
-    notice: str | None = None,
-    footer: str | None = None,
-    extra_css: str = "",
-) -> str:
-    """The HTML text of a page: :func:`write_page` without the writing."""
-    lang = check_lang(lang)
-    body = "\n".join(_block(b) for b in blocks)
-    head = [
-        "<!DOCTYPE html>",
-        f'<html lang="{lang}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{html.escape(str(title))}</title>",
-        f"<style>{PAGE_CSS}\n{extra_css}</style>",
-        str(head_scripts()),
-        "</head>",
-        "<body><main>",
-        '<header class="kha-header">',
-        f"<h1>{html.escape(str(title))}</h1>",
-    ]
-    if subtitle:
-        head.append(f'<p class="kha-subtitle">{html.escape(str(subtitle))}</p>')
-    head.append("</header>")
-    if notice:
-        head.append(f'<p class="kha-notice" role="note">{html.escape(str(notice))}</p>')
-    tail = [f'<footer class="kha-footer">{html.escape(str(footer))}</footer>'] if footer else []
-    return "\n".join([*head, body, *tail, "</main></body>", "</html>", ""])
-
-
-def atomic_write_text(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and ``os.replace``: a reader
-    (or a run killed half-way) never sees a half-written file."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
-
-
-def write_page(
-    path: str | os.PathLike[str],
-    title: str,
-    blocks: Iterable[go.Figure | Markup | str],
-    lang: str = "vi",
-    *,
-    subtitle: str | None = None,
-    notice: str | None = None,
-    footer: str | None = None,
-    extra_css: str = "",
-) -> Path:
-    """Write one self-contained HTML page and return its path.
-
-    ``blocks``, in order: a plotly ``Figure`` (drawn), ``markupsafe.Markup`` (trusted HTML such as
-    :func:`khanalytics.figures.kpi_cards` or :func:`heading`, inserted as is) or a plain ``str`` (escaped,
-    as a paragraph). ``title``, ``subtitle``, ``notice`` (e.g. "Số liệu minh hoạ") and ``footer`` are
-    escaped. plotly.js is inlined once; nothing is loaded from the network.
-    """
-    text = render_page(title, blocks, lang, subtitle=subtitle, notice=notice, footer=footer, extra_css=extra_css)
-    return atomic_write_text(path, text)

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from khanalytics import clusters, figures, geography, htmlpage
+from khanalytics import clusters, figures, geography
+from khanalytics.report import pages as htmlpage
 from khanalytics.formatting import check_lang, fmt_number, fmt_percent, fmt_points, period_label
 from khanalytics.periods import Period, half_years
 
@@ -163,7 +164,7 @@ def gallery_blocks(
     seed: int = 2019,
     data: dict[str, pd.DataFrame] | None = None,
 ) -> list[Any]:
-    """The gallery as page blocks (figures and HTML), ready for :func:`khanalytics.htmlpage.write_page`.
+    """The gallery as page blocks (figures and HTML), ready for :func:`khanalytics.report.pages.write_page`.
 
     ``boundaries`` ({"2008": frame, "2025": frame}), ``archipelagos`` and ``grids`` default to the
     package's own (:mod:`khanalytics.boundaries`).

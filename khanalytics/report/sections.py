@@ -1,27 +1,21 @@
-"""The sections of the reports, one call each, so the notebooks stay thin.
+"""The sections of the reports: each a method that computes and returns a ``Section``.
 
-A notebook validates its parameters with ``parameters(globals(), kind)``, builds
-a ``Report`` and calls its sections in order; each section displays its
-heading, sentences, figures and tables in the report's language. Everything
-that comes from data is escaped here. Tables offered for download are
-neutralised against formula injection.
+A notebook validates its parameters (:func:`khanalytics.report.params.parameters`),
+opens a ``Report`` and shows its sections in order; a section is an object
+holding its safe HTML, its figures and the tables behind them, so a notebook
+displays it and a test reads it, with nothing displayed behind anyone's back.
+Every text from data goes through the templates (autoescaped); tables
+offered for download are neutralised against formula injection.
 """
 
 from __future__ import annotations
 
-import ast
-import base64
 import datetime as dt
-import html
-import io
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import plotly.io as pio
-from IPython.display import HTML, display
+import plotly.graph_objects as go
 from markupsafe import Markup
 
 from khanalytics import __version__, analysis, catalogue, narrative
@@ -29,24 +23,19 @@ from khanalytics import clusters as clu
 from khanalytics import figures as fig
 from khanalytics import geography as geo
 from khanalytics.formatting import fmt_date, fmt_number, fmt_percent, fmt_points, no_data
-from khanalytics.periods import Period, PeriodError
+from khanalytics.periods import Period
+from khanalytics.report.downloads import downloads_html, table_html
+from khanalytics.report.inputs import load_store
+from khanalytics.report.pages import fragment
+from khanalytics.report.params import ReportParams
 
-DEFAULT_INDICATORS = ("membership_rate", "learning_families_rate", "learning_clans_rate",
-                      "learning_communities_rate", "learning_units_rate", "learning_citizens_rate")
 TITLE_INDICATORS = ("learning_families_rate", "learning_clans_rate", "learning_communities_rate",
                     "learning_units_rate", "learning_citizens_rate")
 ORGANISATION_ELEMENTS = ("grassroots_associations", "communes", "branches", "promotion_boards", "learning_centres",
                          "fund_raised_vnd", "fund_balance_vnd", "scholarships_count")
-PARAMETERS = {
-    "cluster": ("cluster", "period", "edition", "lang", "store", "indicators"),
-    "province": ("province", "period", "edition", "lang", "store", "indicators"),
-    "national": ("period", "edition", "lang", "store", "indicators"),
-    "explore": ("period", "store"),
-}
 TRUSTED = {"khanalytics": {"escaped": True}}
 """Output metadata of HTML built here (every data string escaped); the export inserts only such HTML as is."""
 DATA_COLUMNS = ("edition", "code", "province", "period", "element", "value", "kind", "file_name", "sheet", "row")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 _T = {
     "summary": ("Tóm tắt", "Summary"),
@@ -58,6 +47,7 @@ _T = {
     "organisation": ("Tổ chức hội và quỹ", "Organisation and fund"),
     "quality": ("Độ phủ và chất lượng số liệu", "Coverage and data quality"),
     "sources": ("Nguồn số liệu và tải về", "Sources and downloads"),
+    "clusters": ("Các cụm thi đua", "Clusters"),
     "national": ("Cả nước", "Vietnam"),
     "members": ("Hội viên", "Members"),
     "population": ("Dân số", "Population"),
@@ -70,197 +60,56 @@ _T = {
 
 
 def t(key: str, lang: str) -> str:
+    """A report word in the report's language."""
     vi, en = _T[key]
     return en if lang == "en" else vi
 
 
-class ParameterError(ValueError):
-    """A report parameter that is unknown or has an invalid value; lists the valid choices."""
+def _h(text: str, level: int = 2) -> Markup:
+    return fragment("heading", text, level)
 
 
-# --- parameters -------------------------------------------------------------------------------------------
+def _p(text: str, css: str | None = None) -> Markup:
+    return fragment("paragraph", text, css)
 
 
-def _injected(namespace: dict) -> set[str]:
-    """The parameter names given to this run.
+@dataclass
+class Section:
+    """One section of a report: safe HTML and figures in the order shown, and the tables behind them."""
 
-    In a kernel: the names assigned in papermill's injected "# Parameters" cell, read back from IPython's
-    input history (so that re-running a notebook by hand, with its own variables around, is not refused).
-    Outside IPython (a plain dict): every public, non-callable name.
-    """
-    history = namespace.get("In")
-    if isinstance(history, list):
-        names: set[str] = set()
-        for source in history:
-            if isinstance(source, str) and source.lstrip().startswith("# Parameters"):
-                try:
-                    tree = ast.parse(source)
-                except SyntaxError:
-                    continue
-                names = {t.id for node in tree.body if isinstance(node, ast.Assign) for t in node.targets
-                         if isinstance(t, ast.Name)}
-        return names
-    return {k for k in namespace if not k.startswith("_") and not callable(namespace[k])
-            and type(namespace[k]).__name__ != "module"}
+    name: str
+    parts: list[Markup | go.Figure] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
+    @property
+    def html(self) -> Markup:
+        """The section's HTML parts joined (figures left out)."""
+        return Markup("").join(p for p in self.parts if isinstance(p, Markup))
 
-def parameters(namespace: dict, kind: str) -> dict[str, Any]:
-    """The validated parameters of a report notebook, from its globals.
+    @property
+    def figures(self) -> list[go.Figure]:
+        """The section's plotly figures."""
+        return [p for p in self.parts if isinstance(p, go.Figure)]
 
-    Stops with ParameterError on an unknown name, cluster, province, period,
-    edition, language or indicator, listing what is valid.
-    """
-    allowed = PARAMETERS[kind]
-    unknown = sorted(_injected(namespace) - set(allowed))
-    if unknown:
-        raise ParameterError(f"Tham số không hợp lệ / unknown parameter(s): {', '.join(unknown)}. "
-                             f"Hợp lệ / valid: {', '.join(allowed)}")
-    params = {k: namespace.get(k) for k in allowed}
-    lang = params.get("lang") or "vi"
-    if lang not in ("vi", "en"):
-        raise ParameterError(f"lang={lang!r}: chọn / choose 'vi' hoặc / or 'en'")
-    try:
-        period = Period.parse(params["period"])
-    except PeriodError as err:
-        raise ParameterError(str(err)) from None
-    if not period.is_half_year:
-        raise ParameterError(f"period={period.code!r}: báo cáo theo kỳ 6 tháng; số liệu cả năm là kỳ {period.year}-H2 "
-                             f"(đến 31/12) / reports are half-yearly: the year's figures are {period.year}-H2")
-    if kind == "explore":
-        return {"period": period.code, "store": str(params.get("store") or "data/khanalytics.duckdb")}
-    edition = params.get("edition") or "auto"
-    if str(edition) not in ("auto", *geo.EDITIONS):
-        raise ParameterError(f"edition={edition!r}: chọn / choose auto, 2008, 2025")
-    map_ed = geo.edition_for(period) if str(edition) == "auto" else str(edition)
-    if kind == "cluster":
-        try:
-            clu.load_clusters().get(params["cluster"])
-        except clu.ClusterError as err:
-            raise ParameterError(str(err)) from None
-    if kind == "province":
-        try:
-            params["province"] = geo.resolve_province(params["province"], edition=map_ed)
-        except geo.ProvinceNameError as err:
-            valid = ", ".join(f"{r.code} {r.name_vi}" for r in geo.provinces(map_ed).itertuples())
-            raise ParameterError(f"{err}. Các tỉnh / provinces: {valid}") from None
-    indicators = params.get("indicators") or list(DEFAULT_INDICATORS)
-    if isinstance(indicators, str):
-        indicators = [s.strip() for s in indicators.split(",") if s.strip()]
-    for code in indicators:
-        catalogue.indicator(code)  # raises CatalogueError listing the valid codes
-    params.update(lang=lang, period=period.code, edition=str(edition), indicators=list(indicators),
-                  store=str(params.get("store") or "data/khanalytics.duckdb"))
-    return params
+    def _ipython_display_(self) -> None:
+        from IPython.display import HTML, display
 
-
-# --- data, cached across reports of one kernel --------------------------------------------------------------
-
-
-def _signature(path: Path) -> tuple[str, int, int]:
-    stat = path.stat()
-    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
-
-
-@lru_cache(maxsize=4)
-def _load(signature: tuple[str, int, int]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, str]:
-    from khanalytics.store import Store
-
-    with Store(signature[0], read_only=True) as s:
-        imports = s.imports()
-        digest = s.content_hash()
-    obs = analysis.load_observations(signature[0])
-    flags = analysis.load_flags(signature[0])
-    return obs, flags, imports, digest
-
-
-def resolve_store(path: str | Path) -> Path:
-    """The store file; a relative path is also looked up from the parent folders (a notebook opened in
-    notebooks/ names the store from the repository root)."""
-    p = Path(path)
-    if not p.exists() and not p.is_absolute():
-        p = next((q / path for q in Path.cwd().parents if (q / path).exists()), p)
-    if not p.exists():
-        raise ParameterError(f"Không có kho dữ liệu {p} / no store at {p}: chạy / run `khanalytics import …`")
-    return p
-
-
-def load_store(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, str]:
-    """Observations, flags, imports and content hash of a store (cached while the file is unchanged)."""
-    return _load(_signature(resolve_store(path)))
-
-
-# --- small HTML helpers ---------------------------------------------------------------------------------------
-
-
-def _h(text: str, level: int = 2) -> str:
-    return f"<h{level}>{html.escape(text)}</h{level}>"
-
-
-def _p(text: str, css: str = "") -> str:
-    cls = f' class="{css}"' if css else ""
-    return f"<p{cls}>{html.escape(text)}</p>"
-
-
-def _table(frame: pd.DataFrame) -> str:
-    return ('<div class="kha-table-wrap">'
-            + frame.to_html(index=False, classes="kha-table", border=0, escape=True, na_rep="—")
-            + "</div>")
-
-
-def show(*parts: Any) -> None:
-    """Display HTML strings and figures in order (plotly as its own MIME type, which the export draws)."""
-    for part in parts:
-        if part is None:
-            continue
-        if isinstance(part, str | Markup):
-            display(HTML(str(part)), metadata=TRUSTED)
-        else:
-            display(part)
-
-
-def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells that a spreadsheet would read as a formula (=, +, -, @) get a leading apostrophe."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(_neutral_cell)
-    out.columns = [_neutral_cell(c) for c in out.columns]
-    return out
-
-
-def _neutral_cell(value: object) -> object:
-    if isinstance(value, str) and value.lstrip().startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def downloads_html(tables: dict[str, pd.DataFrame], *, definitions: pd.DataFrame, stem: str, lang: str) -> str:
-    """Download links with the tables embedded (CSV each, one XLSX with a sheet of sources and definitions)."""
-    links = []
-    for name, frame in tables.items():
-        data = neutralise(frame).to_csv(index=False).encode("utf-8-sig")
-        links.append((f"{stem}-{name}.csv", "text/csv", data))
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as writer:
-        for name, frame in tables.items():
-            neutralise(frame).to_excel(writer, sheet_name=name[:31], index=False)
-        neutralise(definitions).to_excel(writer, sheet_name=("Nguon va dinh nghia" if lang != "en"
-                                                             else "Sources and definitions")[:31], index=False)
-    links.append((f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.getvalue()))
-    items = "".join(
-        f'<a download="{html.escape(fname)}" href="data:{mime};base64,{base64.b64encode(data).decode()}">'
-        f"{html.escape(fname)}</a>" for fname, mime, data in links)
-    label = "Tải bảng số liệu:" if lang != "en" else "Download the tables:"
-    return f'<p class="kha-downloads">{html.escape(label)} {items}</p>'
-
-
-# --- the report -------------------------------------------------------------------------------------------------------
+        for part in self.parts:
+            if isinstance(part, Markup):  # marked, so that the export inserts it as HTML
+                display(HTML(str(part)), metadata=TRUSTED)
+            else:
+                display(part)
 
 
 @dataclass
 class Report:
-    kind: str
-    params: dict[str, Any]
+    """One report being built: its parameters, the store's frames, and the tables its sections collected.
+
+    Open one with :func:`open_report`; each section method returns a :class:`Section`. The tables every
+    section used are gathered in ``tables`` so that :meth:`sources` can offer them all for download.
+    """
+
+    params: ReportParams
     obs: pd.DataFrame = field(repr=False)
     flags: pd.DataFrame = field(repr=False)
     imports: pd.DataFrame = field(repr=False)
@@ -268,32 +117,51 @@ class Report:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @property
+    def kind(self) -> str:
+        """national, cluster or province."""
+        return self.params.kind
+
+    @property
     def lang(self) -> str:
-        return self.params["lang"]
+        """The report's language."""
+        return self.params.lang
 
     @property
     def period(self) -> Period:
-        return Period.parse(self.params["period"])
+        """The half-year reported."""
+        return self.params.period
 
     @property
     def edition(self) -> str:
-        return geo.edition_for(self.period) if self.params["edition"] == "auto" else self.params["edition"]
+        """The map the report is drawn on."""
+        return self.params.edition
+
+    @property
+    def _asked(self) -> str | None:
+        return self.params.requested_edition
 
     @property
     def group(self) -> analysis.Group:
+        """The cluster, province or country the report is about."""
         if self.kind == "cluster":
-            return analysis.cluster(self.params["cluster"])
+            return analysis.cluster(self.params.cluster)
         if self.kind == "province":
-            return analysis.province(self.params["province"], self.edition)
+            return analysis.province(self.params.province, self.edition)
         return analysis.country()
+
+    def _section(self, name: str, *parts: Markup | go.Figure | None, **tables: pd.DataFrame) -> Section:
+        self.tables.update(tables)
+        return Section(name, [p for p in parts if p is not None], dict(tables))
 
     @property
     def members(self) -> list[str]:
+        """The codes of the group's provinces on the report's map."""
         codes, _, _ = analysis.members_on(self.group, self.edition, self.period)
         return list(codes)
 
     @property
     def synthetic(self) -> bool:
+        """Whether any figure of the period or a year earlier is synthetic (the first screen then says so)."""
         periods = {self.period.code, self.period.same_period_last_year().code}
         return bool((self.obs.loc[self.obs["period"].isin(periods), "kind"] == "synthetic").any())
 
@@ -320,30 +188,30 @@ class Report:
 
     # sections, in the order of the reports -----------------------------------------------------------------------
 
-    def header(self) -> None:
+    def header(self) -> Section:
+        """Title, date, map and — when any figure is synthetic — the notice, on the first screen."""
         vi = self.lang != "en"
         title = f"{self._group_label()} — {self.period.label(self.lang)}"
         lead = ("Báo cáo công tác khuyến học, khuyến tài" if vi else "Education promotion report")
         map_text = geo.EDITION_INFO[self.edition].label_vi if vi else geo.EDITION_INFO[self.edition].label_en
-        parts = [f'<p class="kha-subtitle">{html.escape(lead)}</p>', _h(title, 1),
-                 _p(("Số liệu đến hết " if vi else "Figures to ") + fmt_date(self.period.end, self.lang)
-                    + " · " + map_text, "kha-subtitle")]
-        if self.synthetic:
-            parts.append(f'<p class="kha-notice" role="note"><strong>{html.escape(t("synthetic", self.lang))}</strong></p>')
-        show("".join(parts))
+        subtitle = ("Số liệu đến hết " if vi else "Figures to ") + fmt_date(self.period.end, self.lang) + " · " + map_text
+        notice = t("synthetic", self.lang) if self.synthetic else None
+        return self._section("header", fragment("report_header", lead, title, subtitle, notice))
 
-    def summary(self) -> None:
-        sentences = narrative.summary(self.obs, self.group, self.period, edition=self.params["edition"]
-                                      if self.params["edition"] != "auto" else None, lang=self.lang, flags=self.flags)
-        body = "".join(_p(s) for s in sentences["text"])
-        show(_h(t("summary", self.lang)) + body)
+    def summary(self) -> Section:
+        """The sentences a leader reads first (:mod:`khanalytics.narrative`)."""
+        sentences = narrative.summary(self.obs, self.group, self.period, edition=self._asked,
+                                      lang=self.lang, flags=self.flags)
+        return self._section("summary", _h(t("summary", self.lang)),
+                             fragment("paragraphs", list(sentences["text"])))
 
     def _compare(self, indicator: str = "membership_rate", group: Any = None) -> pd.Series:
-        ed = None if self.params["edition"] == "auto" else self.params["edition"]
+        ed = self._asked
         frame = analysis.compare(self.obs, indicator, group or self.group, self.period, edition=ed)
         return frame.iloc[0]
 
-    def kpis(self) -> None:
+    def kpis(self) -> Section:
+        """Members, population, the rate and the country's rate as cards."""
         lang = self.lang
         row = self._compare()
         change = row["change_last_year"]
@@ -362,7 +230,7 @@ class Report:
                           "gap_text": ("—" if pd.isna(gap) else fmt_points(gap, 2, lang, short=True)
                                        + (" so với cả nước" if lang != "en" else " against the country")),
                           "tone": "neutral" if pd.isna(gap) else ("positive" if gap >= 0 else "negative")})
-        show(_h(t("kpis", lang)) + str(fig.kpi_cards(cards, lang)))
+        return self._section("kpis", _h(t("kpis", lang)), Markup(fig.kpi_cards(cards, lang)))
 
     def _label(self, indicator: str) -> str:
         return catalogue.indicator(indicator).label(self.lang)
@@ -370,16 +238,17 @@ class Report:
     @property
     def headline_indicators(self) -> list[str]:
         """The indicators asked for that are not learning titles (those have their own section)."""
-        return [i for i in self.params["indicators"] if i not in TITLE_INDICATORS] or ["membership_rate"]
+        return [i for i in self.params.indicators if i not in TITLE_INDICATORS] or ["membership_rate"]
 
-    def map(self, indicator: str | None = None, *, editions: tuple[str, ...] | None = None) -> None:
-        lang = self.lang
-        show(_h(t("map", lang)))
-        for ind in [indicator] if indicator else self.headline_indicators:
-            self._maps(ind, editions)
+    def map(self, indicator: str | None = None, *, editions: tuple[str, ...] | None = None) -> Section:
+        """A choropleth of each headline indicator, on the report's map (or on each map of ``editions``)."""
+        figures = [f for ind in ([indicator] if indicator else self.headline_indicators)
+                   for f in self._maps(ind, editions)]
+        return self._section("map", _h(t("map", self.lang)), *figures)
 
-    def _maps(self, indicator: str, editions: tuple[str, ...] | None) -> None:
+    def _maps(self, indicator: str, editions: tuple[str, ...] | None) -> list[go.Figure]:
         lang = self.lang
+        out = []
         for ed in editions or (self.edition,):
             values = analysis.province_values(self.obs, indicator, self.period, edition=ed)
             highlight = self.members if ed == self.edition and self.kind != "national" else None
@@ -389,32 +258,34 @@ class Report:
                                     title=f"{self._label(indicator)} — {self.period.label(lang)}",
                                     subtitle=geo.EDITION_INFO[ed].label_vi if lang != "en" else geo.EDITION_INFO[ed].label_en,
                                     provenance_note=_boundary_note(ed, lang))
-            show(figure)
+            out.append(figure)
+        return out
 
-    def trends(self, indicator: str = "membership_rate", last: int = 10) -> None:
+    def trends(self, indicator: str = "membership_rate", last: int = 10) -> Section:
+        """The indicator over the last ``last`` half-years: the group against the country and the targets."""
         lang = self.lang
         series = trend_frame(self.obs, indicator, self.group, self.kind, self.period, self.edition, last, lang)
         targets = target_lines(self.obs, indicator, self.group, self.period, lang)
-        highlight = [f"province:{self.params['province']}"] if self.kind == "province" else None
+        highlight = [f"province:{self.params.province}"] if self.kind == "province" else None
         figure = fig.trend(series, targets=targets, indicator_label=self._label(indicator), lang=lang,
                            highlight=highlight, title=f"{self._label(indicator)}: {self._group_label()}")
-        self.tables["xu_huong" if lang != "en" else "trend"] = series
-        show(_h(t("trends", lang)), figure)
+        return self._section("trends", _h(t("trends", lang)), figure,
+                             **{"xu_huong" if lang != "en" else "trend": series})
 
-    def ranking(self, indicator: str | None = None) -> None:
-        show(_h(t("ranking", self.lang)))
-        for ind in [indicator] if indicator else self.headline_indicators:
-            self._ranking(ind)
+    def ranking(self, indicator: str | None = None) -> Section:
+        """The provinces of the cluster (or the country) ranked, the group's highlighted."""
+        figures = [self._ranking(ind) for ind in ([indicator] if indicator else self.headline_indicators)]
+        return self._section("ranking", _h(t("ranking", self.lang)), *figures)
 
-    def _ranking(self, indicator: str) -> None:
+    def _ranking(self, indicator: str) -> go.Figure:
         lang = self.lang
         ranks = analysis.ranks(self.obs, indicator, self.period,
-                               edition=None if self.params["edition"] == "auto" else self.params["edition"])
+                               edition=self._asked)
         if self.kind == "national":
             values = ranks.assign(highlight=False)
         else:
             values = ranks[ranks["cluster"] == _cluster_slug(self)] if self.kind == "cluster" else ranks[
-                ranks["cluster"] == ranks.loc[ranks["code"] == self.params["province"], "cluster"].iloc[0]]
+                ranks["cluster"] == ranks.loc[ranks["code"] == self.params.province, "cluster"].iloc[0]]
             values = values.assign(highlight=values["code"].isin(self.members))
         name_col = "name_en" if lang == "en" else "name"
         national = self._compare(indicator, analysis.country())["value"]
@@ -425,12 +296,13 @@ class Report:
         table = values[["code", name_col, "value", "rank_cluster", "rank_country"]].rename(columns={name_col: "name"})
         self.tables[("xep_hang" if lang != "en" else "ranking") + ("" if indicator == "membership_rate"
                                                                     else f"_{indicator}")[:20]] = table
-        show(figure)
+        return figure
 
-    def titles(self) -> None:
+    def titles(self) -> Section:
+        """The learning titles against the targets that apply, and the scorecard heatmap."""
         lang = self.lang
-        ed = None if self.params["edition"] == "auto" else self.params["edition"]
-        indicators = [i for i in self.params["indicators"] if i in TITLE_INDICATORS] or list(TITLE_INDICATORS)
+        ed = self._asked
+        indicators = [i for i in self.params.indicators if i in TITLE_INDICATORS] or list(TITLE_INDICATORS)
         targets = analysis.evaluate_targets(self.obs, self.group, self.period, edition=ed)
         card = analysis.scorecard(self.obs, self.period, group=None if self.kind == "national" else self.group,
                                   indicators=indicators, edition=ed)
@@ -440,7 +312,7 @@ class Report:
             columns={"_name": "name", label_col: "indicator_label"})
         figure = fig.scorecard_heatmap(cells, lang=lang, reference_label=t("national", lang),
                                        title=t("titles", lang)) if self.kind != "national" else None
-        parts = [_h(t("titles", lang))]
+        parts: list[Markup] = [_h(t("titles", lang))]
         if not targets.empty:
             shown = targets[targets["indicator"].isin(indicators)]
             table = pd.DataFrame({
@@ -451,12 +323,12 @@ class Report:
                 ("Văn bản" if lang != "en" else "Decision"): shown["decision_label" if lang != "en" else "decision_label_en"],
                 ("Đánh giá" if lang != "en" else "Status"): [_status(s, lang) for s in shown["status"]],
             })
-            parts.append(_table(table))
+            parts.append(table_html(table))
             self.tables["muc_tieu" if lang != "en" else "targets"] = shown
-        self.tables["bang_diem" if lang != "en" else "scorecard"] = card
-        show("".join(parts), figure)
+        return self._section("titles", *parts, figure, **{"bang_diem" if lang != "en" else "scorecard": card})
 
-    def organisation(self) -> None:
+    def organisation(self) -> Section:
+        """Grassroots associations, branches, boards, centres, fund and scholarships by province."""
         lang = self.lang
         codes = self.members
         sub = self.obs[(self.obs["period"] == self.period.code) & self.obs["element"].isin(ORGANISATION_ELEMENTS)]
@@ -474,15 +346,16 @@ class Report:
                      **{catalogue.element(e).short(lang): fmt_number(wide[e].sum(min_count=1), lang=lang)
                         for e in ORGANISATION_ELEMENTS if e in wide.columns}})
         table = pd.DataFrame(rows)
-        self.tables["to_chuc" if lang != "en" else "organisation"] = wide.reset_index()
         note = ("Quỹ và học bổng tính trong kỳ; các số khác tính đến cuối kỳ." if lang != "en"
                 else "Fund raised and scholarships are totals over the period; the rest are counts at its end.")
-        show(_h(t("organisation", lang)) + _table(table) + _p(note, "kha-subtitle"))
+        return self._section("organisation", _h(t("organisation", lang)), table_html(table), _p(note, "kha-subtitle"),
+                             **{"to_chuc" if lang != "en" else "organisation": wide.reset_index()})
 
-    def quality(self) -> None:
+    def quality(self) -> Section:
+        """How many provinces reported, the population covered, and the quality flags of the period."""
         lang = self.lang
         row = self._compare()
-        parts = [_h(t("quality", lang))]
+        parts: list[Markup] = [_h(t("quality", lang))]
         cover = (f"{row['n_reporting']}/{row['n_members']} tỉnh, thành báo cáo đủ số liệu; "
                  f"{fmt_percent(100 * row['population_share'], 1, lang)} dân số được bao phủ." if lang != "en" else
                  f"{row['n_reporting']} of {row['n_members']} provinces reported; "
@@ -502,11 +375,12 @@ class Report:
                             else "No data-quality flags for this period."))
         else:
             msg = "message_en" if lang == "en" else "message_vi"
-            parts.append("<ul>" + "".join(f"<li>{html.escape(str(m))}</li>" for m in flags[msg]) + "</ul>")
+            parts.append(fragment("items", [str(m) for m in flags[msg]]))
             self.tables["canh_bao" if lang != "en" else "flags"] = flags
-        show("".join(parts))
+        return self._section("quality", *parts)
 
-    def sources(self) -> None:
+    def sources(self) -> Section:
+        """The files behind the figures, and every table of the report for download."""
         lang = self.lang
         periods = {self.period.code, self.period.same_period_last_year().code}
         used = self._raw_rows(periods)
@@ -528,16 +402,17 @@ class Report:
         data_periods = {self.period.code} if self.kind == "national" else periods  # keeps the file small
         data = used[used["period"].isin(data_periods)]
         tables["du_lieu" if lang != "en" else "data"] = data[[c for c in DATA_COLUMNS if c in data.columns]]
-        show(_h(t("sources", lang)) + _table(shown)
-             + downloads_html(tables, definitions=definitions, stem=stem, lang=lang))
+        return self._section("sources", _h(t("sources", lang)), table_html(shown),
+                             downloads_html(tables, definitions=definitions, stem=stem, lang=lang))
 
     def map_editions(self) -> tuple[str, ...]:
         """Both maps for a period of the 63-province map (the 34-province view re-expressed); else the 2025 map."""
         return ("2008", "2025") if self.edition == "2008" else ("2025",)
 
-    def clusters_table(self, indicator: str = "membership_rate") -> None:
+    def clusters_table(self, indicator: str = "membership_rate") -> Section:
+        """Every cluster's rate, change on a year earlier, gap to the country and coverage."""
         lang = self.lang
-        ed = None if self.params["edition"] == "auto" else self.params["edition"]
+        ed = self._asked
         rows = []
         for g in clu.load_clusters():
             r = analysis.compare(self.obs, indicator, analysis.cluster(g.slug), self.period, edition=ed).iloc[0]
@@ -549,19 +424,20 @@ class Report:
                 ("Tỉnh báo cáo" if lang != "en" else "Reporting"): f"{r['n_reporting']}/{r['n_members']}",
             })
         table = pd.DataFrame(rows)
-        self.tables["cum" if lang != "en" else "clusters"] = table
-        show(_h("Các cụm thi đua" if lang != "en" else "Clusters") + _table(table))
+        return self._section("clusters", _h(t("clusters", lang)), table_html(table),
+                             **{"cum" if lang != "en" else "clusters": table})
 
-    def footer(self) -> None:
+    def footer(self) -> Section:
+        """Who made the file, when, and the hash of the data it was made from."""
         lang = self.lang
         made = dt.datetime.now().astimezone().strftime("%d/%m/%Y %H:%M")
         text = (f"Lập bởi khanalytics {__version__} lúc {made} · mã nội dung dữ liệu {self.digest[:16]}"
                 if lang != "en" else f"Made by khanalytics {__version__} at {made} · data content hash {self.digest[:16]}")
-        show(f'<footer class="kha-footer">{html.escape(text)}</footer>')
+        return self._section("footer", fragment("footer", text))
 
 
 def _cluster_slug(report: Report) -> str:
-    return clu.load_clusters().get(report.params["cluster"]).slug
+    return clu.load_clusters().get(report.params.cluster).slug
 
 
 def _status(status: object, lang: str) -> str:
@@ -643,19 +519,13 @@ def target_lines(obs: pd.DataFrame, indicator: str, group: analysis.Group, perio
                          "value": mine["value"]})
 
 
-def cluster_report(**params: Any) -> Report:
-    return _report("cluster", params)
+def open_report(params: ReportParams) -> Report:
+    """A report on the store its parameters name, ready for its sections.
 
+    Figures are shown as plotly's own MIME type, which our export draws offline.
+    """
+    import plotly.io as pio
 
-def province_report(**params: Any) -> Report:
-    return _report("province", params)
-
-
-def national_report(**params: Any) -> Report:
-    return _report("national", params)
-
-
-def _report(kind: str, params: dict[str, Any]) -> Report:
     pio.renderers.default = "plotly_mimetype"
-    obs, flags, imports, digest = load_store(params["store"])
-    return Report(kind, params, obs, flags, imports, digest)
+    data = load_store(params.store)
+    return Report(params, data.obs, data.flags, data.imports, data.digest)

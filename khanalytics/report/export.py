@@ -1,0 +1,80 @@
+"""From an executed notebook to one self-contained HTML page (our template: no code, no CDN).
+
+Only what the library built reaches the page as HTML: sections' HTML (marked
+in the output's metadata), plotly figures (drawn by the inlined plotly.js),
+images and markdown. Code, streams, warnings and any HTML or repr the library
+did not build are left out or shown as escaped text.
+"""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from plotly.io.json import to_json_plotly
+
+from khanalytics.report.assets import FIGURE_CONFIG, head_scripts
+from khanalytics.report.pages import fragment, render
+
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+RESET_TAG = "khanalytics-reset"
+HIDDEN_TAGS = frozenset({"remove", "hide", "parameters", "injected-parameters", RESET_TAG})
+"""Cells with one of these tags never reach the page."""
+
+_MD = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def _plotly_block(spec: dict, index: int) -> Markup:
+    height = (spec.get("layout") or {}).get("height")
+    payload = to_json_plotly({"data": spec.get("data", []), "layout": spec.get("layout", {}),
+                              "config": FIGURE_CONFIG}).replace("</", "<\\/")
+    return Markup(render("figure.html.j2", div_id=f"kha-fig-{index}", payload=Markup(payload),
+                         height=int(height) if isinstance(height, int | float) else None).strip())
+
+
+def _is_ours(output: dict) -> bool:
+    return bool(output.get("metadata", {}).get("khanalytics", {}).get("escaped"))
+
+
+def notebook_blocks(nb: nbformat.NotebookNode) -> tuple[list[Markup], bool]:
+    """The visible parts of an executed notebook, in order, as HTML; and whether any is a figure.
+
+    Markdown cells are prose (raw HTML in them is escaped). Of code cells: HTML built by the report
+    sections (marked in the output's metadata; it escapes every data string) goes in as is; plotly figures
+    are drawn; images and markdown are kept; any other HTML or a value's repr is shown as escaped text.
+    Code, streams and warnings never reach the page.
+    """
+    blocks: list[Markup] = []
+    figures = 0
+    for cell in nb.cells:
+        if HIDDEN_TAGS & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        if cell.cell_type == "markdown":
+            blocks.append(fragment("prose", Markup(_MD.render(cell.source))))
+            continue
+        for out in cell.get("outputs", []):
+            if out.get("output_type") not in ("display_data", "execute_result"):
+                continue
+            data = out.get("data", {})
+            if PLOTLY_MIME in data:
+                figures += 1
+                blocks.append(_plotly_block(data[PLOTLY_MIME], figures))
+            elif "text/html" in data and _is_ours(out):
+                blocks.append(Markup(str(data["text/html"])))
+            elif "text/html" in data or "text/plain" in data:  # HTML we did not build: shown as text, never run
+                text = data.get("text/plain") or re.sub(r"<[^>]+>", " ", str(data["text/html"]))
+                blocks.append(fragment("output_text", str(text)))
+            elif "image/png" in data:
+                blocks.append(fragment("image", str(data["image/png"]).strip()))
+            elif "text/markdown" in data:
+                blocks.append(Markup(_MD.render(str(data["text/markdown"]))))
+    return blocks, figures > 0
+
+
+def export_html(nb: nbformat.NotebookNode, *, title: str, lang: str = "vi") -> str:
+    """One self-contained page from an executed notebook: plotly.js inlined once when there is a figure."""
+    blocks, has_figures = notebook_blocks(nb)
+    return render("report.html.j2", lang=lang, title=title, blocks=blocks,
+                  scripts=head_scripts() if has_figures else Markup(""))

@@ -1,0 +1,334 @@
+"""The report factory: parameterised notebooks executed by papermill, then exported to one HTML file each.
+
+A single report runs through papermill on a fresh kernel. A whole period (the
+country, every cluster and every province) runs on warm kernels, one per
+worker process: papermill executes each notebook on a kernel manager that
+has already imported the library (``execute_notebook(..., km=...)``), which
+is where most of a report's time would otherwise go. Export is our own
+(:mod:`khanalytics.report.export`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from khanalytics import clusters as clu
+from khanalytics import geography as geo
+from khanalytics.errors import KhanalyticsError, ParameterError
+from khanalytics.periods import Period
+from khanalytics.report.export import RESET_TAG, export_html
+from khanalytics.report.pages import atomic_write_text
+from khanalytics.report.params import DEFAULT_STORE, KINDS, ReportParams, make_params
+from khanalytics.text import slug
+
+NOTEBOOKS = {"cluster": "cluster_report.ipynb", "province": "province_profile.ipynb", "national": "national_overview.ipynb"}
+KERNEL = "python3"
+
+
+class ReportError(KhanalyticsError, RuntimeError):
+    """A report failed; says which cell (numbered as papermill numbers them) and why."""
+
+    rule = "report_failed"
+
+    def __init__(self, vi: str, en: str | None = None, *, cell: int | None = None, ename: str | None = None,
+                 evalue: str | None = None, **context: Any) -> None:
+        super().__init__(vi, en, cell=cell, **context)
+        self.cell = cell
+        self.ename = ename
+        self.evalue = evalue
+
+
+def notebooks_dir() -> Path:
+    """Where the report notebooks live: $KHANALYTICS_NOTEBOOKS, else the source tree's notebooks/."""
+    env = os.environ.get("KHANALYTICS_NOTEBOOKS")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "notebooks"
+
+
+@dataclass
+class ReportJob:
+    """One report to make: its typed parameters, title and output file.
+
+    ``extra`` holds raw notebook parameters passed through unparsed (for notebooks of your own that
+    declare more parameters); the notebook validates them itself.
+    """
+
+    params: ReportParams
+    output: Path
+    title: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        """national, cluster or province."""
+        return self.params.kind
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """What papermill injects into the notebook."""
+        return {**self.params.notebook_parameters(), **self.extra}
+
+    @property
+    def notebook(self) -> Path:
+        """The notebook this report is made from."""
+        return notebooks_dir() / NOTEBOOKS[self.kind]
+
+
+@dataclass
+class ReportResult:
+    """How one report went: ok with its size and hash, or failed with the cell and the error."""
+
+    kind: str
+    title: str
+    output: str
+    status: str  # "ok" or "failed"
+    seconds: float
+    parameters: dict[str, Any]
+    error: str | None = None
+    failing_cell: int | None = None
+    bytes: int | None = None
+    sha256: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def plan(kind: str, *, period: str | Period, key: str | None = None, edition: str | None = "auto", lang: str = "vi",
+         store: str | Path = DEFAULT_STORE, out_dir: str | Path = "reports",
+         extra: dict[str, Any] | None = None) -> ReportJob:
+    """The job for one report: its parameters (parsed here, once), title and output path (an ASCII slug).
+
+    A bad value raises ReportError (also a ParameterError's words: the value and the valid choices).
+    """
+    try:
+        params = make_params(kind, period=period, edition=edition, lang=lang, store=store,
+                             cluster=key if kind == "cluster" else None, province=key if kind == "province" else None)
+    except ParameterError as err:
+        raise ReportError(err.vi, err.en, rule=err.rule, **err.context) from None
+    return job_for(params, out_dir=out_dir, extra=extra)
+
+
+def job_for(params: ReportParams, *, out_dir: str | Path = "reports", extra: dict[str, Any] | None = None) -> ReportJob:
+    """The job of already parsed parameters."""
+    lang, ed = params.lang, params.edition
+    if params.kind == "cluster":
+        group = clu.load_clusters().get(params.cluster)
+        title, name = group.name(lang), f"cum-{group.number}-{slug(group.slug)}"
+    elif params.kind == "province":
+        code = params.province
+        title, name = geo.province_name(code, ed, lang), f"tinh-{ed}-{code}-{slug(geo.province_name(code, ed))}"
+    else:
+        title, name = ("Cả nước" if lang == "vi" else "Vietnam"), "ca-nuoc"
+    folder = report_folder(out_dir, params.period, lang=lang, edition=params.edition_choice)
+    return ReportJob(params, folder / f"{name}.html", f"{title} — {params.period.label(lang)}", dict(extra or {}))
+
+
+def report_folder(out_dir: str | Path, period: str | Period, *, lang: str = "vi", edition: str | None = "auto") -> Path:
+    """reports/<period>/ for the default (Vietnamese, the period's own map); a sub-folder per language or map
+    otherwise, so that variants never overwrite each other (nor each other's index)."""
+    p = Period.parse(period)
+    folder = Path(out_dir) / p.code
+    if lang != "vi":
+        folder /= lang
+    if edition not in (None, "", "auto") and geo.check_edition(edition) != geo.edition_for(p):
+        folder /= f"ban-do-{edition}"
+    return folder
+
+
+def plan_all(period: str | Period, *, store: str | Path = DEFAULT_STORE, out_dir: str | Path = "reports",
+             lang: str = "vi", edition: str | None = "auto") -> list[ReportJob]:
+    """The country, every cluster and every province of the period's map."""
+    national = make_params("national", period=period, edition=edition, lang=lang, store=store)
+    jobs = [job_for(national, out_dir=out_dir)]
+    for group in clu.load_clusters():
+        jobs.append(job_for(make_params("cluster", period=national.period, edition=edition, lang=lang, store=store,
+                                        cluster=group.slug), out_dir=out_dir))
+    for code in geo.province_codes(national.edition):
+        jobs.append(job_for(make_params("province", period=national.period, edition=edition, lang=lang, store=store,
+                                        province=code), out_dir=out_dir))
+    return jobs
+
+
+# --- execution -----------------------------------------------------------------------------------
+
+
+def check_parameters(job: ReportJob) -> None:
+    """Unknown parameter names stop the run before a kernel starts (papermill only warns)."""
+    import papermill as pm
+
+    declared = set(pm.inspect_notebook(str(job.notebook)))
+    unknown = sorted(set(job.parameters) - declared)
+    if unknown:
+        raise ReportError(
+            f"Tham số không có trong {job.notebook.name}: {', '.join(unknown)}; các tham số: {', '.join(sorted(declared))}",
+            f"Unknown parameters {', '.join(unknown)} for {job.notebook.name}; valid: {', '.join(sorted(declared))}",
+            rule="unknown_parameter", file=job.notebook.name)
+
+
+def _with_reset(path: Path) -> nbformat.NotebookNode:
+    """The notebook with a first cell that empties a warm kernel's namespace (removed again after the run)."""
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell("%reset -f", metadata={"tags": [RESET_TAG]}))
+    return nb
+
+
+def _without_reset(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb.cells = [c for c in nb.cells if RESET_TAG not in c.get("metadata", {}).get("tags", [])]
+    return nb
+
+
+def execute(job: ReportJob, *, km: Any = None, cwd: Path | None = None) -> nbformat.NotebookNode:
+    """Execute one notebook with papermill: on a fresh kernel, or on the kernel manager ``km`` (warm).
+
+    A failing cell becomes a ReportError with the cell's index as papermill numbers it (the injected
+    parameters cell counted) and the error's name and value.
+    """
+    import papermill as pm
+
+    check_parameters(job)
+    source = _with_reset(job.notebook) if km is not None else str(job.notebook)
+    offset = 1 if km is not None else 0
+    try:
+        nb = pm.execute_notebook(source, None, parameters=job.parameters, progress_bar=False, kernel_name=KERNEL,
+                                 language="python", cwd=str(cwd or Path.cwd()), log_output=False, km=km)
+    except pm.PapermillExecutionError as err:
+        cell = err.cell_index - offset
+        raise ReportError(f"Ô {cell} lỗi: {err.ename}: {err.evalue}", f"Cell {cell} failed: {err.ename}: {err.evalue}",
+                          cell=cell, ename=err.ename, evalue=err.evalue) from None
+    return _without_reset(nb) if km is not None else nb
+
+
+def execute_papermill(job: ReportJob, *, cwd: Path | None = None) -> nbformat.NotebookNode:
+    """Execute one notebook with papermill on a fresh kernel."""
+    return execute(job, cwd=cwd)
+
+
+class WarmKernel:
+    """A kernel kept alive across notebooks (papermill runs each on it); each run starts from an emptied namespace."""
+
+    def __init__(self, cwd: Path | None = None) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        self.cwd = cwd or Path.cwd()
+        self.km = AsyncKernelManager(kernel_name=KERNEL)
+
+    def execute(self, job: ReportJob) -> nbformat.NotebookNode:
+        """Run one report's notebook on this kernel (started quietly on first use)."""
+        if not self.km.has_kernel:
+            from jupyter_client.utils import run_sync
+
+            # started here rather than by papermill so that the kernel's start-up chatter stays off the terminal
+            run_sync(self.km.start_kernel)(cwd=str(self.cwd), stderr=subprocess.DEVNULL)
+        return execute(job, km=self.km, cwd=self.cwd)
+
+    @property
+    def pid(self) -> int | None:
+        """The kernel's process id while it runs (recorded in each result, so that a test can see it end)."""
+        provisioner = getattr(self.km, "provisioner", None)
+        return getattr(provisioner, "pid", None) if self.km.has_kernel else None
+
+    def shutdown(self) -> None:
+        """Stop the kernel (idempotent)."""
+        from jupyter_client.utils import run_sync
+
+        if self.km.has_kernel:
+            run_sync(self.km.shutdown_kernel)(now=True)
+
+
+def _write(job: ReportJob, nb: nbformat.NotebookNode) -> tuple[int, str]:
+    text = export_html(nb, title=job.title, lang=job.params.lang)
+    path = atomic_write_text(job.output, text)
+    data = path.read_bytes()
+    return len(data), hashlib.sha256(data).hexdigest()
+
+
+def render(job: ReportJob, *, kernel: WarmKernel | None = None) -> ReportResult:
+    """Execute and export one report; a failure is returned (with its cell), never half-written."""
+    start = time.perf_counter()
+
+    def result(status: str, **extra: Any) -> ReportResult:
+        return ReportResult(job.kind, job.title, str(job.output), status, time.perf_counter() - start,
+                            job.parameters, **extra)
+
+    where: dict[str, Any] = {}
+    try:
+        if kernel is None:
+            nb = execute(job)
+        else:
+            try:
+                nb = kernel.execute(job)
+            finally:
+                where["kernel_pid"] = kernel.pid
+        size, digest = _write(job, nb)
+        return result("ok", bytes=size, sha256=digest, extra=where)
+    except ReportError as err:
+        return result("failed", error=str(err), failing_cell=err.cell, extra=where)
+    except Exception as err:  # a report must not stop the batch
+        return result("failed", error=f"{type(err).__name__}: {err}\n{traceback.format_exc(limit=3)}", extra=where)
+
+
+# --- batches ------------------------------------------------------------------------------------------------
+
+_WORKER_KERNEL: WarmKernel | None = None
+
+
+def _worker_init(cwd: str) -> None:
+    from multiprocessing.util import Finalize
+
+    global _WORKER_KERNEL
+    _WORKER_KERNEL = WarmKernel(Path(cwd))
+    # pool workers leave through os._exit, so atexit never runs; multiprocessing's finalizers do
+    Finalize(_WORKER_KERNEL, _WORKER_KERNEL.shutdown, exitpriority=10)
+
+
+def _worker_render(job: ReportJob) -> ReportResult:
+    return render(job, kernel=_WORKER_KERNEL)
+
+
+def render_many(jobs: Sequence[ReportJob], *, workers: int | None = None,
+                on_done: Callable[[ReportResult], None] | None = None) -> list[ReportResult]:
+    """Render jobs in parallel on warm kernels, one per worker process; failures do not stop the others."""
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    results: list[ReportResult] = []
+    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(str(Path.cwd()),)) as pool:
+        futures = {pool.submit(_worker_render, job): job for job in jobs}
+        for future in as_completed(futures):
+            result = future.result()
+            results.append(result)
+            if on_done:
+                on_done(result)
+    order = {str(j.output): i for i, j in enumerate(jobs)}
+    return sorted(results, key=lambda r: order[r.output])
+
+
+def render_all(period: str | Period, *, store: str | Path = DEFAULT_STORE, out_dir: str | Path = "reports",
+               lang: str = "vi", edition: str | None = "auto", workers: int | None = None, progress: bool = True,
+               kinds: Sequence[str] = KINDS) -> tuple[list[ReportResult], Path]:
+    """Every report of a period, in parallel, then index.html and manifest.json. Returns results and the index."""
+    from khanalytics.report.index import store_hash, write_index, write_manifest
+
+    out = Path(out_dir)
+    jobs = [j for j in plan_all(period, store=store, out_dir=out, lang=lang, edition=edition) if j.kind in kinds]
+    p = jobs[0].params.period if jobs else Period.parse(period)
+    start = time.perf_counter()
+    if progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
+            task = bar.add_task(f"Báo cáo {p.code}", total=len(jobs))
+            results = render_many(jobs, workers=workers, on_done=lambda r: bar.advance(task))
+    else:
+        results = render_many(jobs, workers=workers)
+    digest = store_hash(store)
+    folder = report_folder(out, p, lang=lang, edition=edition)
+    index = write_index(results, folder, period=p, lang=lang, store_digest=digest)
+    write_manifest(results, folder, period=p, store=store, store_digest=digest, seconds=time.perf_counter() - start)
+    return results, index
