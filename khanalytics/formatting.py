@@ -27,6 +27,7 @@ from typing import Literal
 
 from babel.numbers import format_decimal
 
+from khanalytics.errors import KhanalyticsError, ParameterError
 from khanalytics.periods import Period
 
 Lang = Literal["vi", "en"]
@@ -59,10 +60,32 @@ _NO_DATA = {"vi": "không có số liệu", "en": "no data"}
 _POINTS = {"vi": ("điểm phần trăm", "điểm %"), "en": ("percentage points", "pp")}
 
 
+class NotADateError(KhanalyticsError, TypeError):
+    """A value :func:`fmt_date` cannot read as a date (it takes dates, datetimes, Timestamps and ISO text)."""
+
+    rule = "not_a_date"
+
+
+def _bad_choice(name: str, value: object, choices: str) -> ParameterError:
+    return ParameterError(
+        f"{name} không hợp lệ {value!r}: chọn một trong {choices}.",
+        f"{name} must be one of {choices}; got {value!r}.",
+        rule=f"bad_{name}",
+        parameter=name,
+        value=value,
+    )
+
+
 def check_lang(lang: str) -> Lang:
-    """Return ``lang`` if it is "vi" or "en", else raise ValueError naming the choices."""
+    """Return ``lang`` if it is "vi" or "en", else raise a ParameterError (a ValueError) naming the choices."""
     if lang not in LANGS:
-        raise ValueError(f"Ngôn ngữ không hợp lệ {lang!r} / unknown language {lang!r}: dùng / use 'vi' hoặc / or 'en'")
+        raise ParameterError(
+            f"Ngôn ngữ không hợp lệ {lang!r}: dùng 'vi' hoặc 'en'.",
+            f"Unknown language {lang!r}: use 'vi' or 'en'.",
+            rule="bad_language",
+            parameter="lang",
+            value=lang,
+        )
     return lang  # type: ignore[return-value]
 
 
@@ -83,7 +106,13 @@ def is_missing(x: object) -> bool:
 
 def _quantize(x: object, decimals: int) -> Decimal:
     if decimals < 0:
-        raise ValueError(f"decimals must be >= 0, got {decimals}")
+        raise ParameterError(
+            f"Số chữ số thập phân phải >= 0, nhận được {decimals}.",
+            f"decimals must be >= 0, got {decimals}.",
+            rule="bad_decimals",
+            parameter="decimals",
+            value=decimals,
+        )
     if isinstance(x, Decimal):
         d = x
     elif isinstance(x, Integral):
@@ -95,7 +124,9 @@ def _quantize(x: object, decimals: int) -> Decimal:
         try:
             d = Decimal(str(x))
         except InvalidOperation as err:  # pragma: no cover - guarded by is_missing
-            raise ValueError(f"not a number: {x!r}") from err
+            raise ParameterError(
+                f"không phải là số: {x!r}", f"not a number: {x!r}", rule="not_a_number", value=x
+            ) from err
     q = d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     return q + Decimal(0) if q == 0 else q  # drop a negative zero
 
@@ -180,7 +211,7 @@ def fmt_vnd(
         return missing
     check_lang(lang)
     if style not in ("exact", "short"):
-        raise ValueError(f"style must be 'exact' or 'short', got {style!r}")
+        raise _bad_choice("style", style, "'exact', 'short'")
     amount = _quantize(x, 0)
     text = _format(amount, 0, lang)
     if style == "short":
@@ -202,7 +233,7 @@ def _as_date(value: object) -> dt.date:
         return value.to_pydatetime().date()  # type: ignore[union-attr]
     if isinstance(value, str):
         return dt.date.fromisoformat(value.strip()[:10])
-    raise TypeError(f"not a date: {value!r}")
+    raise NotADateError(f"không phải là ngày: {value!r}", f"not a date: {value!r}", value=value)
 
 
 def fmt_date(
@@ -260,7 +291,7 @@ def period_label(period: str | Period, lang: str = "vi", style: PeriodStyle = "l
         if p.half is None:
             return str(p.year)
         return f"{'first' if p.half == 1 else 'second'} half of {p.year}"
-    raise ValueError(f"style must be one of long, end, short, code; got {style!r}")
+    raise _bad_choice("style", style, "long, end, short, code")
 
 
 def fmt_value(x: object, unit: str | None = "%", decimals: int = 2, lang: str = "vi", *, missing: str = MISSING) -> str:

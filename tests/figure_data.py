@@ -9,11 +9,16 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 from shapely.geometry import MultiPoint, box
 
-from khanalytics import geography
+from khanalytics import figures, geography
 
 COLS = {"2008": 7, "2025": 5}
+CLUSTER_2008 = ["06", "04", "19", "20", "22", "24", "30", "31"]
+"""Cụm II – Đông Bắc on the 2008 map."""
+EVIL = "<img src=x onerror=alert(1)>"
+"""A name that would run script if any figure forgot to escape it."""
 
 
 def square_boundaries(edition: str) -> gpd.GeoDataFrame:
@@ -69,3 +74,20 @@ def cluster_series() -> pd.DataFrame:
             (p, "VN", "Cả nước", "national", 19.0 + i * 0.43),
         ]
     return pd.DataFrame(rows, columns=["period", "key", "name", "role", "value"])
+
+
+def draw_map(edition: str = "2008", **kw) -> go.Figure:
+    """A choropleth of :func:`values` on the square provinces and the test archipelagos."""
+    args = dict(
+        edition=edition,
+        indicator_label="Tỉ lệ hội viên",
+        boundaries=square_boundaries(edition),
+        archipelagos=archipelagos(),
+    )
+    args.update(kw)
+    return figures.choropleth(values(edition), **args)
+
+
+def legend_names(fig: go.Figure) -> list[str]:
+    """Names of the traces shown in the legend, in order."""
+    return [t.name for t in fig.data if t.showlegend]

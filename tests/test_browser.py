@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from khanalytics import figures, htmlpage
+from khanalytics import figures
+from khanalytics.report import assets, pages
 from tests.browser_util import visit
 from tests.figure_data import archipelagos, cluster_series, square_boundaries, tile_grid, values
 
@@ -88,7 +89,7 @@ def _blocks() -> list[tuple[str, object]]:
 @pytest.fixture(scope="module")
 def opened(tmp_path_factory: pytest.TempPathFactory):
     blocks = _blocks()
-    path = htmlpage.write_page(tmp_path_factory.mktemp("page") / "figures.html", "Biểu đồ", [b for _, b in blocks])
+    path = pages.write_page(tmp_path_factory.mktemp("page") / "figures.html", "Biểu đồ", [b for _, b in blocks])
     kinds = [k for k, _ in blocks if k != "cards"]
     result = visit(path)
     assert len(result.figures) == len(kinds), result.figures
@@ -134,7 +135,7 @@ def test_numbers_on_screen_are_vietnamese(opened) -> None:
 
 def test_phone_layout(tmp_path: Path) -> None:
     kinds = ("tiles", "trend", "multiples")
-    path = htmlpage.write_page(tmp_path / "phone.html", "Điện thoại", [b for k, b in _blocks() if k in kinds])
+    path = pages.write_page(tmp_path / "phone.html", "Điện thoại", [b for k, b in _blocks() if k in kinds])
     wide, phone = visit(path), visit(path, width=390)
     assert phone.console_errors == [] and phone.page_errors == [] and phone.requests_out == []
     assert [f["mode"] for f in phone.figures] == ["narrow"] * 3
@@ -158,7 +159,7 @@ def test_data_cannot_run_script(tmp_path: Path) -> None:
         provenance_note=EVIL,
     )
     bar = figures.ranked_bar(pd.DataFrame({"code": ["22"], "name": [EVIL], "value": [1.0]}), indicator_label=EVIL)
-    path = htmlpage.write_page(
+    path = pages.write_page(
         tmp_path / "evil.html",
         EVIL,
         [
@@ -188,7 +189,7 @@ def test_without_the_geo_seed_plotly_goes_to_its_cdn(tmp_path: Path) -> None:
         boundaries=square_boundaries("2025"),
         show_archipelagos=False,
     )
-    text = htmlpage.render_page("x", [fig]).replace(htmlpage.geo_assets_js(), "")
+    text = pages.render_page("x", [fig]).replace(assets.geo_assets_js(), "")
     path = tmp_path / "noseed.html"
     path.write_text(text, encoding="utf-8")
     result = visit(path, timeout_ms=2500)
@@ -198,7 +199,7 @@ def test_without_the_geo_seed_plotly_goes_to_its_cdn(tmp_path: Path) -> None:
 
 def test_gallery_renders_offline_with_the_shipped_boundaries(tmp_path: Path) -> None:
     from khanalytics import boundaries
-    from khanalytics.gallery import write_gallery
+    from khanalytics.report.gallery import write_gallery
 
     path = write_gallery(tmp_path / "gallery.html")
     result = visit(path, screenshot=tmp_path / "gallery.png")

@@ -158,3 +158,21 @@ def test_vietnamese_and_english_are_the_same_number(x: float, decimals: int) -> 
     # and it reads back as the rounded value
     back = float(en.replace(",", "").replace(MINUS, "-"))
     assert abs(back - x) <= 0.5 * 10**-decimals + abs(x) * 1e-15
+
+
+def test_bad_inputs_are_bilingual_family_errors() -> None:
+    from khanalytics.errors import KhanalyticsError, ParameterError
+    from khanalytics.formatting import NotADateError
+
+    with pytest.raises(ParameterError) as err:
+        check_lang("fr")
+    assert err.value.rule == "bad_language" and "Ngôn ngữ" in err.value.vi and "'vi' or 'en'" in err.value.en
+    with pytest.raises(ParameterError, match="style") as err:
+        period_label("2019-H1", "vi", "weird")  # type: ignore[arg-type]
+    assert err.value.rule == "bad_style" and "long, end, short, code" in err.value.en
+    with pytest.raises(ParameterError, match="decimals"):
+        fmt_number(1, -1)
+    with pytest.raises(NotADateError) as err:
+        fmt_date(3.5)
+    assert isinstance(err.value, TypeError) and isinstance(err.value, KhanalyticsError)
+    assert "không phải là ngày" in err.value.vi and "not a date" in err.value.en

@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from khanalytics import clusters, figures, geography
-from khanalytics.report import pages as htmlpage
 from khanalytics.formatting import check_lang, fmt_number, fmt_percent, fmt_points, period_label
 from khanalytics.periods import Period, half_years
+from khanalytics.report import pages as htmlpage
 
 CLUSTER = "dong-bac"
 LAST_2008 = "2019-H1"

@@ -20,9 +20,11 @@ import plotly.colors as pcolors
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from khanalytics.errors import ParameterError
 from khanalytics.formatting import PERCENT_SUFFIX, PLOTLY_SEPARATORS, check_lang
 
 TEMPLATE_NAME = "khanalytics"
+"""The name the template is registered under in ``plotly.io.templates``."""
 
 FONT_FAMILY = '"Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif'
 """System fonts only, each with full Vietnamese coverage; the first one present wins."""
@@ -32,8 +34,11 @@ INK = "#1F2933"
 MUTED = "#5F6B7A"
 """Secondary text: subtitles, sources, province labels."""
 GRID = "#E4E7EB"
+"""Grid lines: present, never louder than the data."""
 AXIS_LINE = "#9AA5B1"
+"""Axis lines and ticks."""
 BACKGROUND = "#FFFFFF"
+"""Paper and plot background (reports print on white)."""
 
 OKABE_ITO = {
     "black": "#000000",
@@ -63,6 +68,7 @@ ROLE_COLORS: dict[str, str] = {
     "no_data": "#D4D4D4",  # "Không có số liệu"
     "border": "#FFFFFF",  # province borders on maps
 }
+"""The colour of each role, the same in every figure so the cluster reads as the cluster at a glance."""
 ROLE_DASH: dict[str, str] = {
     "cluster": "solid",
     "national": "dash",
@@ -70,7 +76,9 @@ ROLE_DASH: dict[str, str] = {
     "province": "solid",
     "highlight": "solid",
 }
+"""Line style per role, so the national average and targets stay apart in greyscale print too."""
 ROLE_WIDTH: dict[str, float] = {"cluster": 4.0, "national": 3.0, "target": 2.0, "province": 1.4, "highlight": 3.0}
+"""Line width per role: the cluster heaviest, context provinces thinnest."""
 
 STATUS_COLORS: dict[str, str] = {
     "above": pcolors.sample_colorscale("RdBu", [0.74])[0],
@@ -82,13 +90,17 @@ STATUS_COLORS: dict[str, str] = {
 colour-blind readers), light grey equal, grey no data."""
 
 SEQUENTIAL_SCALE = "YlGnBu"
+"""plotly colourscale the map classes are sampled from (light = low)."""
 DIVERGING_SCALE = "RdBu"
+"""plotly colourscale gaps are sampled from (orange-red below, blue above)."""
 
 
 def sequential_colors(n: int) -> list[str]:
     """``n`` class colours from light to dark, for map legends (never as light as the "no data" grey)."""
     if n < 1:
-        raise ValueError("n must be at least 1")
+        raise ParameterError(
+            f"Số màu n phải ít nhất là 1, nhận được {n}.", f"n must be at least 1, got {n}.", parameter="n", value=n
+        )
     if n == 1:
         return pcolors.sample_colorscale(SEQUENTIAL_SCALE, [0.6])
     lo, hi = 0.12, 0.95
@@ -98,7 +110,9 @@ def sequential_colors(n: int) -> list[str]:
 def diverging_colors(n: int) -> list[str]:
     """``n`` colours from orange-red (below) through white to blue (above), for gaps."""
     if n < 2:
-        raise ValueError("n must be at least 2")
+        raise ParameterError(
+            f"Số màu n phải ít nhất là 2, nhận được {n}.", f"n must be at least 2, got {n}.", parameter="n", value=n
+        )
     return pcolors.sample_colorscale(DIVERGING_SCALE, [0.1 + 0.8 * i / (n - 1) for i in range(n)])
 
 

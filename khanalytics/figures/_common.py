@@ -1,0 +1,187 @@
+"""What every room of :mod:`khanalytics.figures` shares: the words, text escaping, input checks, province codes."""
+
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from khanalytics import geography
+from khanalytics.errors import KhanalyticsError
+
+ROLES = ("province", "cluster", "national")
+"""The roles a line of a trend plays (``series["role"]``)."""
+STATUSES = ("above", "below", "equal")
+"""A scorecard cell against the national value (``cells["status"]``; None = nothing to compare)."""
+
+WORDS = {
+    "vi": {
+        "no_data": "Không có số liệu",
+        "highlight": "Cụm được chọn",
+        "provinces": "Các tỉnh",
+        "province": "Tỉnh",
+        "others": "Tỉnh khác",
+        "above": "Cao hơn cả nước",
+        "below": "Thấp hơn cả nước",
+        "equal": "Bằng cả nước",
+        "national": "cả nước",
+        "target": "Mục tiêu",
+    },
+    "en": {
+        "no_data": "No data",
+        "highlight": "Selected cluster",
+        "provinces": "Provinces",
+        "province": "Province",
+        "others": "Other provinces",
+        "above": "Above national",
+        "below": "Below national",
+        "equal": "Equal to national",
+        "national": "national",
+        "target": "Target",
+    },
+}
+
+
+class FigureError(KhanalyticsError, ValueError):
+    """An input a figure cannot draw: a missing column, an unknown code or role, a bad option."""
+
+    rule = "bad_figure_input"
+
+
+class FigureTypeError(KhanalyticsError, TypeError):
+    """A figure was handed something other than the table it draws."""
+
+    rule = "not_a_table"
+
+
+def is_missing_text(x: object) -> bool:
+    """True for None/NaN/empty strings (names are optional in several inputs)."""
+    return (
+        x is None or (isinstance(x, float) and math.isnan(x)) or (isinstance(x, str) and not x.strip()) or (x is pd.NA)
+    )
+
+
+def t(text: object) -> str:
+    """Plain text for plotly: escape &, <, > (plotly renders a subset of HTML and decodes entities back)."""
+    return html.escape(str(text), quote=False)
+
+
+def wrap(text: str, width: int) -> str:
+    """Escape, then break a long line into plotly lines (plotly never wraps by itself)."""
+    return "<br>".join(t(line) for line in textwrap.wrap(str(text), width=width)) if text else ""
+
+
+def lines(text: str) -> int:
+    """How many plotly lines a wrapped text takes."""
+    return text.count("<br>") + 1 if text else 0
+
+
+def require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    """Refuse anything but a DataFrame with ``columns``, naming what is missing."""
+    if not isinstance(frame, pd.DataFrame):
+        kind = type(frame).__name__
+        raise FigureTypeError(
+            f"{what} phải là pandas DataFrame, nhận được {kind}",
+            f"{what} must be a pandas DataFrame, got {kind}",
+            parameter=what,
+        )
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise FigureError(
+            f"{what} thiếu cột {missing}; có {list(frame.columns)}",
+            f"{what} is missing columns {missing}; has {list(frame.columns)}",
+            rule="missing_columns",
+            parameter=what,
+        )
+
+
+def codes(series: pd.Series) -> pd.Series:
+    """Province codes as the map writes them: two digits, as text ("1" → "01")."""
+    return series.astype(str).str.strip().str.zfill(2)
+
+
+def name_col(lang: str) -> str:
+    """The column holding province names in ``lang``."""
+    return "name_en" if lang == "en" else "name_vi"
+
+
+def province_names(province_codes: Iterable[str], edition: str, lang: str) -> list[str]:
+    """Official names of ``province_codes`` on ``edition``'s map; a code nobody knows stays a code."""
+    out = []
+    for code in province_codes:
+        try:
+            out.append(geography.province_name(code, edition, lang))
+        except geography.GeographyError:
+            out.append(code)
+    return out
+
+
+def values_by_code(values: pd.DataFrame, known: Sequence[str], edition: str) -> pd.DataFrame:
+    """``values`` indexed by code, refusing duplicate codes and codes not on ``edition``'s map."""
+    require(values, ("code", "value"), "values")
+    out = values.copy()
+    out["code"] = codes(out["code"])
+    dup = out["code"][out["code"].duplicated()].unique().tolist()
+    if dup:
+        raise FigureError(
+            f"values có mã trùng: {dup}", f"values has duplicate codes: {dup}", rule="duplicate_codes", value=dup
+        )
+    unknown = sorted(set(out["code"]) - set(known))
+    if unknown:
+        raise FigureError(
+            f"values có mã không thuộc bản đồ {edition}: {unknown}",
+            f"values has codes not on the {edition} map: {unknown}",
+            rule="unknown_codes",
+            value=unknown,
+        )
+    return out.set_index("code")
+
+
+def highlight_codes(highlight: Iterable[str] | None, known: Sequence[str], edition: str) -> list[str]:
+    """The highlighted codes, two digits each, all on ``edition``'s map."""
+    wanted = [str(c).strip().zfill(2) for c in (highlight or [])]
+    unknown = sorted(set(wanted) - set(known))
+    if unknown:
+        raise FigureError(
+            f"highlight có mã không thuộc bản đồ {edition}: {unknown}",
+            f"highlight has codes not on the {edition} map: {unknown}",
+            rule="unknown_codes",
+            parameter="highlight",
+            value=unknown,
+        )
+    return wanted
+
+
+def map_values(vals: pd.DataFrame, known: Sequence[str], fallback: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Name and value of every province of the map, in ``known`` order: a ``name`` column wins over ``fallback``,
+    an absent province is NaN ("no data")."""
+    given = vals["name"] if "name" in vals.columns else pd.Series(dtype=object)
+    names = [
+        str(given.get(c)) if c in given.index and not is_missing_text(given.get(c)) else f
+        for c, f in zip(known, fallback, strict=True)
+    ]
+    raw = pd.Series([vals["value"].get(c) if c in vals.index else np.nan for c in known], dtype=object)
+    return names, pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
+
+
+def legend_swatches(fig: go.Figure, entries: Sequence[tuple[str, str]], group: str | None = None, *,
+                    geo: bool = False) -> None:
+    """Legend entries as square swatches: empty traces, on the map (``geo``) or on x/y axes."""
+    trace, where = (go.Scattergeo, dict(lon=[None], lat=[None])) if geo else (go.Scatter, dict(x=[None], y=[None]))
+    for label, color in entries:
+        fig.add_trace(
+            trace(
+                **where,
+                mode="markers",
+                name=t(label),
+                showlegend=True,
+                hoverinfo="skip",
+                marker=dict(symbol="square", size=14, color=color, line=dict(width=0.6, color="#8A94A0")),
+                legendgroup=group,
+            )
+        )

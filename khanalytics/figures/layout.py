@@ -1,0 +1,154 @@
+"""The page furniture of every figure, laid out in pixels: title block, legend row, provenance note, phone layout.
+
+plotly lays titles out in fractions of the figure's height, so a long title overlaps the plot as soon as the
+figure is short or narrow. Here every piece is placed from the figure's edges in pixels, and each figure
+stores a second, narrow layout (``layout.meta["kha_adapt"]``) that the page script of
+:mod:`khanalytics.htmlpage` switches to below :data:`NARROW_PX`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import plotly.graph_objects as go
+
+from khanalytics.figures import theme as th
+from khanalytics.figures._common import lines, wrap
+
+NARROW_PX = 600
+"""Below this width (px) a figure switches to its narrow layout (phones), see :func:`set_adapt`."""
+
+
+def title_block(
+    title: str | None, subtitle: str | None, *, height: int, legend: str, extra_top: int, narrow: bool
+) -> dict[str, Any]:
+    """Relayout entries for the title, subtitle and a top legend row, laid out in pixels from the top edge.
+
+    On a phone (``narrow``) titles wrap shorter and the legend gets two rows.
+    """
+    title_width, sub_width = (30, 48) if narrow else (70, 110)
+    top = 12
+    out: dict[str, Any] = {}
+    if title:
+        text = wrap(title, title_width)
+        # plotly.js anchors a multi-line title about 12 px too high: move it down by that much
+        shift = 13 if lines(text) > 1 else 0
+        out |= {
+            "title.text": text,
+            "title.y": 1 - (top + shift) / height,
+            "title.yanchor": "top",
+            "title.yref": "container",
+            "title.x": 0,
+            "title.xref": "container",
+            "title.xanchor": "left",
+            "title.pad.l": 10,
+        }
+        top += 26 * lines(text) + shift
+    if subtitle:
+        text = wrap(subtitle, sub_width)
+        out["title.subtitle.text"] = text
+        top += 20 * lines(text)
+    if legend == "top":
+        out |= {
+            "legend.orientation": "h",
+            "legend.yref": "container",
+            "legend.y": 1 - (top + 8) / height,
+            "legend.yanchor": "top",
+            "legend.x": 0,
+            "legend.xref": "container",
+            "legend.xanchor": "left",
+        }
+        top += 60 if narrow else 34
+    out["margin.t"] = top + 14 + extra_top
+    return out
+
+
+def finish(
+    fig: go.Figure,
+    *,
+    lang: str,
+    title: str | None,
+    subtitle: str | None,
+    note: str | None,
+    height: int,
+    legend: Literal["top", "keep"] = "top",
+    bottom: int = 44,
+    extra_top: int = 0,
+) -> go.Figure:
+    """Theme, title block, legend row and provenance note, laid out in pixels from the figure's edges.
+
+    Top to bottom: title, subtitle, (legend row when ``legend="top"``), the plot; under the plot, ``bottom``
+    pixels for the axis labels, then the provenance note. Also stores a phone layout (see :func:`set_adapt`)
+    that only rewraps the titles; figures with more to change call :func:`set_adapt` again.
+    """
+    th.apply_theme(fig, lang)
+    for key, value in title_block(
+        title, subtitle, height=height, legend=legend, extra_top=extra_top, narrow=False
+    ).items():
+        fig.layout[key] = value
+    fig.update_layout(height=height)
+    if note:
+        text = wrap(note, 110)
+        fig.add_annotation(
+            text=text,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            xanchor="left",
+            yanchor="top",
+            yshift=-bottom,
+            align="left",
+            showarrow=False,
+            font=dict(size=11, color=th.MUTED),
+            name="provenance",
+        )
+        fig.update_layout(margin=dict(b=bottom + 16 * lines(text) + 8))
+    else:
+        fig.update_layout(margin=dict(b=bottom))
+    fig.update_layout(
+        meta={"kha_titles": {"title": title, "subtitle": subtitle, "legend": legend, "extra_top": extra_top}}
+    )
+    set_adapt(fig, {})
+    return fig
+
+
+def set_adapt(
+    fig: go.Figure,
+    narrow: dict[str, Any],
+    style: dict[str, Any] | None = None,
+    traces: Sequence[int] = (0,),
+    *,
+    height: int | None = None,
+    extra_top: int | None = None,
+) -> None:
+    """Store a narrow (phone) variant in ``layout.meta["kha_adapt"]``: relayout entries (``narrow``, plus the
+    rewrapped title block; ``height`` is the plot's own height on a phone, ``extra_top`` its extra top room),
+    restyle entries ``style`` for ``traces``, and the current (wide) values of all of them. The page script
+    of :mod:`khanalytics.htmlpage` switches between the two when the figure is narrower than NARROW_PX."""
+    base = fig.layout.meta["kha_titles"]
+
+    def block(height: int, extra_top: int, narrow: bool) -> dict[str, Any]:
+        return title_block(
+            base["title"], base["subtitle"], height=height, legend=base["legend"], extra_top=extra_top, narrow=narrow
+        )
+
+    wide_block = block(fig.layout.height, base["extra_top"], False)
+    extra = base["extra_top"] if extra_top is None else extra_top
+    new_height = (height or fig.layout.height) + block(1000, extra, True)["margin.t"] - wide_block["margin.t"]
+    layout = block(new_height, extra, True) | dict(narrow) | {"height": new_height}
+    wide = {k: fig.layout[k] for k in layout}
+    style = style or {}
+    wide_style = {k: [fig.data[i][k] for i in traces] for k in style}
+    narrow_style = {k: [v] * len(traces) for k, v in style.items()}
+    fig.update_layout(
+        meta={
+            "kha_titles": base,
+            "kha_adapt": {
+                "below": NARROW_PX,
+                "narrow": {"layout": layout, "style": narrow_style, "traces": list(traces)},
+                "wide": {"layout": wide, "style": wide_style, "traces": list(traces)},
+            },
+        }
+    )

@@ -1,0 +1,64 @@
+"""The page furniture (figures/layout.py): title block in pixels, provenance note, the phone layout."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from khanalytics import figures
+from khanalytics.figures import layout
+from tests.figure_data import cluster_series, draw_map, tile_grid, values
+
+
+def test_every_figure_has_a_phone_layout() -> None:
+    s = cluster_series()
+    figs = [
+        draw_map("2025"),
+        figures.trend(s, indicator_label="x"),
+        figures.small_multiples(s, indicator_label="x"),
+        figures.tile_map(values("2025"), edition="2025", indicator_label="x", grid=tile_grid("2025")),
+    ]
+    for fig in figs:
+        adapt = fig.layout.meta["kha_adapt"]
+        assert adapt["below"] == figures.NARROW_PX
+        assert set(adapt["narrow"]["layout"]) == set(adapt["wide"]["layout"])
+        assert adapt["narrow"]["layout"]["height"] >= adapt["wide"]["layout"]["height"]
+    trend, multiples = figs[1], figs[2]
+    narrow = trend.layout.meta["kha_adapt"]["narrow"]["layout"]
+    hidden = [k for k, v in narrow.items() if k.endswith(".visible") and v is False]
+    assert len(hidden) == 5  # the five end labels
+    narrow = multiples.layout.meta["kha_adapt"]["narrow"]["layout"]
+    assert narrow["xaxis2.domain"][0] > 0.5 and narrow["xaxis3.domain"][0] == 0  # 2 columns instead of 4
+    tiles = figs[3].layout.meta["kha_adapt"]["narrow"]
+    assert tiles["style"]["textfont.size"] == [8] and tiles["layout"]["xaxis.domain"] == [0, 1]
+
+
+
+def test_title_block_is_laid_out_in_pixels() -> None:
+    short = layout.title_block("Tỉ lệ", None, height=500, legend="keep", extra_top=0, narrow=False)
+    assert short["margin.t"] == 12 + 26 + 14 and short["title.y"] == 1 - 12 / 500
+    long_title = "Tỉ lệ hội viên Hội Khuyến học trên dân số của các tỉnh trong cụm thi đua"
+    wide = layout.title_block(long_title, "đến hết 6/2019", height=500, legend="top", extra_top=0, narrow=False)
+    narrow = layout.title_block(long_title, "đến hết 6/2019", height=500, legend="top", extra_top=0, narrow=True)
+    assert narrow["title.text"].count("<br>") > wide["title.text"].count("<br>")
+    assert narrow["margin.t"] > wide["margin.t"]
+    assert wide["legend.orientation"] == "h" and wide["legend.y"] < wide["title.y"]
+
+
+def test_finish_escapes_the_note_and_keeps_the_titles_for_the_phone() -> None:
+    fig = layout.finish(go.Figure(), lang="en", title="T <b>", subtitle=None, note="Nguồn <x> & co", height=400)
+    note = next(a for a in fig.layout.annotations if a.name == "provenance")
+    assert note.text == "Nguồn &lt;x&gt; &amp; co"
+    assert fig.layout.title.text == "T &lt;b&gt;" and fig.layout.separators == ".,"
+    assert fig.layout.meta["kha_titles"]["title"] == "T <b>"
+    assert fig.layout.meta["kha_adapt"]["below"] == figures.NARROW_PX == 600
+
+
+def test_set_adapt_records_both_sides_of_a_restyle() -> None:
+    fig = go.Figure(go.Scatter(x=[1], y=[1], textfont=dict(size=12)))
+    fig = layout.finish(fig, lang="vi", title="x", subtitle=None, note=None, height=400)
+    layout.set_adapt(fig, {"margin.r": 4}, style={"textfont.size": 8}, height=300)
+    adapt = fig.layout.meta["kha_adapt"]
+    assert adapt["narrow"]["style"] == {"textfont.size": [8]} and adapt["wide"]["style"] == {"textfont.size": [12]}
+    assert adapt["narrow"]["layout"]["margin.r"] == 4
+    assert adapt["narrow"]["layout"]["height"] == 300 + 60 - 34  # the plot's own height + the taller legend row
+    assert adapt["wide"]["layout"]["height"] == 400
