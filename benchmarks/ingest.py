@@ -28,7 +28,7 @@ import pandas as pd
 
 from khanalytics import catalogue
 from khanalytics import geography as geo
-from khanalytics.ingest import write_report_workbook
+from khanalytics.io.template import write_report_workbook
 from khanalytics.periods import half_years
 from khanalytics.store import Store
 

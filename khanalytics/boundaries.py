@@ -31,6 +31,7 @@ import shapely
 
 from khanalytics import __version__
 from khanalytics import geography as geo
+from khanalytics.errors import KhanalyticsError
 
 METRIC_CRS = "EPSG:32648"  # WGS 84 / UTM 48N, for areas and overlaps in m²
 GEOBOUNDARIES_URL = (
@@ -65,8 +66,10 @@ _FOLDED = {
 }
 
 
-class BoundaryError(ValueError):
+class BoundaryError(KhanalyticsError, ValueError):
     """A boundary file that cannot be read, matched to provinces, or fetched."""
+
+    rule = "bad_boundaries"
 
 
 # --- shipped geometry -------------------------------------------------------
@@ -172,7 +175,7 @@ def _match(frame: pd.DataFrame, edition: str, name_column: str | None) -> tuple[
     """The column whose values name the most provinces, and the code of each feature."""
     if name_column is not None:
         if name_column not in frame.columns:
-            raise BoundaryError(f"không có cột {name_column!r} / no column {name_column!r}")
+            raise BoundaryError(f"không có cột {name_column!r}", f"no column {name_column!r}", column=name_column)
         columns = [name_column]
     else:
         text = [
@@ -190,25 +193,27 @@ def _match(frame: pd.DataFrame, edition: str, name_column: str | None) -> tuple[
         if score == len(frame):
             break
     if best is None:
-        raise BoundaryError("không có cột tên tỉnh / no column of province names")
+        raise BoundaryError("không có cột tên tỉnh", "no column of province names")
     return best[1], best[2]
 
 
-def _describe(path: Path, column: str, frame: pd.DataFrame, codes: list[str | None], edition: str) -> str:
+def _describe(path: Path, column: str, frame: pd.DataFrame, codes: list[str | None], edition: str) -> tuple[str, str]:
+    """What did not match, in Vietnamese and in English."""
     unmatched = [str(v) for v, c in zip(frame[column], codes, strict=True) if c is None]
     missing = sorted(set(geo.province_codes(edition)) - {c for c in codes if c})
-    parts = [f"{path}: cột / column {column!r}, bản đồ / map {edition}"]
+    vi, en = [f"{path}: cột {column!r}, bản đồ {edition}"], [f"{path}: column {column!r}, map {edition}"]
     if unmatched:
         hints = []
         for name in unmatched[:10]:
             close = geo.closest_names(name, edition, n=1)
-            hints.append(f"{name!r}" + (f" (gần / closest: {close[0]})" if close else ""))
-        parts.append("tên không nhận ra / unmatched names: " + ", ".join(hints))
+            hints.append((f"{name!r}", f" ({{}}: {close[0]})" if close else ""))
+        vi.append("tên không nhận ra: " + ", ".join(n + h.format("gần nhất") for n, h in hints))
+        en.append("unmatched names: " + ", ".join(n + h.format("closest") for n, h in hints))
     if missing:
-        parts.append(
-            "thiếu tỉnh / missing provinces: " + ", ".join(f"{geo.province_name(c, edition)} ({c})" for c in missing)
-        )
-    return "; ".join(parts)
+        names = ", ".join(f"{geo.province_name(c, edition)} ({c})" for c in missing)
+        vi.append(f"thiếu tỉnh: {names}")
+        en.append(f"missing provinces: {names}")
+    return "; ".join(vi), "; ".join(en)
 
 
 def read_boundaries(
@@ -229,9 +234,9 @@ def read_boundaries(
     try:
         frame = gpd.read_file(path)
     except Exception as err:  # pyogrio raises several types; all mean "cannot read this file"
-        raise BoundaryError(f"Không đọc được / cannot read {path}: {err}") from err
+        raise BoundaryError(f"Không đọc được {path}: {err}", f"cannot read {path}: {err}", file=str(path)) from err
     if frame.empty:
-        raise BoundaryError(f"{path}: tệp không có đối tượng nào / the file has no features")
+        raise BoundaryError(f"{path}: tệp không có đối tượng nào", f"{path}: the file has no features", file=str(path))
     frame = _to_lonlat(frame, path)
     sources = [geo.check_edition(file_edition)] if file_edition else ([ed] if ed == "2008" else ["2025", "2008"])
     attempts = []
@@ -242,21 +247,20 @@ def read_boundaries(
             break
         attempts.append(_describe(path, column, frame, codes, source))
     else:
-        hint = ""
+        hint_vi = hint_en = ""
         if ed == "2008" and not file_edition:
             column, codes = _match(frame, "2025", name_column)
             if all(codes) and set(codes) == set(geo.province_codes("2025")):
-                hint = (
-                    " Tệp này là bản đồ 34 tỉnh, không tách được thành 63 / "
-                    "this is a 34-province file, which cannot be split into the 63-province map."
-                )
+                hint_vi = " Tệp này là bản đồ 34 tỉnh, không tách được thành 63."
+                hint_en = " This is a 34-province file, which cannot be split into the 63-province map."
         raise BoundaryError(
-            "Không khớp được ranh giới với các tỉnh / cannot match the boundaries to provinces: "
-            + " | ".join(attempts)
-            + hint
+            "Không khớp được ranh giới với các tỉnh: " + " | ".join(vi for vi, _ in attempts) + hint_vi,
+            "cannot match the boundaries to provinces: " + " | ".join(en for _, en in attempts) + hint_en,
+            file=str(path),
         )
     if source == "2025" and ed == "2008":
-        raise BoundaryError(f"{path}: bản đồ 34 tỉnh không tách được thành 63 / a 34-province file cannot give 63")
+        raise BoundaryError(f"{path}: bản đồ 34 tỉnh không tách được thành 63", f"{path}: a 34-province file cannot "
+                            "give 63", file=str(path))
     merged = _dissolve(frame.geometry.to_numpy(), codes)
     if source == "2008" and ed == "2025":
         successor = geo.crosswalk().set_index("code_2008")["code_2025"]
@@ -273,7 +277,8 @@ def _to_lonlat(frame: gpd.GeoDataFrame, path: Path) -> gpd.GeoDataFrame:
     if frame.crs is None:
         x0, y0, x1, y1 = frame.total_bounds
         if not (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):
-            raise BoundaryError(f"{path}: không rõ hệ tọa độ / no coordinate reference system (add a .prj)")
+            raise BoundaryError(f"{path}: không rõ hệ tọa độ (thêm tệp .prj)",
+                                f"{path}: no coordinate reference system (add a .prj)", file=str(path))
         return frame.set_crs("EPSG:4326")
     return frame.to_crs("EPSG:4326")
 
@@ -329,17 +334,16 @@ def fetch_geoboundaries(
         with urllib.request.urlopen(request, timeout=timeout) as response:
             data = response.read()
     except (urllib.error.URLError, TimeoutError, OSError) as err:
-        raise BoundaryError(
-            f"Không tải được ranh giới (mất mạng?) / could not download the boundaries from {url}: {err}"
-        ) from err
+        raise BoundaryError(f"Không tải được ranh giới từ {url} (mất mạng?): {err}",
+                            f"could not download the boundaries from {url}: {err}", file=url) from err
     try:
         doc = json.loads(data)
-        if doc.get("type") != "FeatureCollection" or not doc.get("features"):
-            raise ValueError("not a GeoJSON FeatureCollection")
-    except (ValueError, AttributeError) as err:
-        raise BoundaryError(
-            f"{url}: không phải GeoJSON / not GeoJSON ({len(data)} bytes; a Git LFS pointer?): {err}"
-        ) from err
+    except ValueError as err:
+        doc = {"type": str(err)}
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not doc.get("features"):
+        why = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
+        raise BoundaryError(f"{url}: không phải GeoJSON ({len(data)} byte; một con trỏ Git LFS?): {why}",
+                            f"{url}: not GeoJSON ({len(data)} bytes; a Git LFS pointer?): {why}", file=url)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         trial = Path(tmp) / GEOBOUNDARIES_FILE
         trial.write_bytes(data)

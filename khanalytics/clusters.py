@@ -13,23 +13,47 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Annotated, Literal
 
-import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from khanalytics import geography as geo
+from khanalytics.errors import KhanalyticsError, ReferenceFileError
 from khanalytics.periods import Period
-from khanalytics.userfiles import read_yaml
+from khanalytics.userfiles import check_schema, parse_yaml, read_yaml
 
 CONFIDENCE = ("high", "derived", "unconfirmed")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 
 
-class ClusterError(ValueError):
-    """An unknown cluster, or a cluster file that does not hold together."""
+_WHAT = ("Tệp cụm thi đua", "clusters file")
+PACKAGED = "khanalytics/reference/clusters.yaml"
+
+
+class ClusterError(KhanalyticsError, ValueError):
+    """An unknown cluster or region, or a cluster file that does not hold together."""
+
+    rule = "unknown_cluster"
+
+
+class ClusterFileError(ClusterError, ReferenceFileError):
+    """A clusters file that cannot be read or breaks its schema (names the file, entry and field)."""
+
+    rule = "bad_reference_file"
 
 
 @dataclass(frozen=True)
 class Membership:
+    """Who belongs to a grouping on one map between two dates, how sure we are, and where it says so."""
+
     edition: geo.Edition
     valid_from: dt.date
     valid_to: dt.date | None
@@ -38,6 +62,7 @@ class Membership:
     source: str
 
     def holds_on(self, day: dt.date) -> bool:
+        """Whether the membership is in force on ``day`` (both ends included)."""
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
 
 
@@ -53,6 +78,7 @@ class Grouping:
     memberships: tuple[Membership, ...] = field(default=())
 
     def name(self, lang: str = "vi") -> str:
+        """The grouping's name in one language."""
         return self.name_en if lang == "en" else self.name_vi
 
     def membership(self, *, at: dt.date | str | Period | None = None, edition: str | None = None) -> Membership:
@@ -61,18 +87,19 @@ class Grouping:
             day = _as_date(at)
             ed = geo.edition_for(day)
             if edition is not None and geo.check_edition(edition) != ed:
-                raise ClusterError(f"{at} thuộc bản đồ {ed}, không phải {edition} / {at} is on the {ed} map")
+                raise ClusterError(f"{at} thuộc bản đồ {ed}, không phải {edition}", f"{at} is on the {ed} map",
+                                   rule="edition_mismatch", value=at)
             hits = [m for m in self.memberships if m.edition == ed and m.holds_on(day)]
         else:
             ed = geo.check_edition(edition or "2025")
             hits = sorted((m for m in self.memberships if m.edition == ed), key=lambda m: m.valid_from)[-1:]
         if not hits:
-            raise ClusterError(
-                f"{self.name_vi}: không có thành viên vào {at or edition} / no members at {at or edition}"
-            )
+            raise ClusterError(f"{self.name_vi}: không có thành viên vào {at or edition}",
+                               f"{self.name_en}: no members at {at or edition}", rule="no_members", value=at or edition)
         return hits[-1]
 
     def members(self, *, at: dt.date | str | Period | None = None, edition: str | None = None) -> list[str]:
+        """Province codes of the membership in force at ``at`` (or the latest of ``edition``)."""
         return list(self.membership(at=at, edition=edition).members)
 
 
@@ -110,7 +137,8 @@ class Clusters:
             if wanted in names:
                 return g
         choices = ", ".join(f"{g.slug} ({g.name_vi})" for g in self.groupings)
-        raise ClusterError(f"Không có cụm {key!r}; các cụm: {choices} / unknown cluster {key!r}; choose one of the above")
+        raise ClusterError(f"Không có cụm {key!r}; các cụm: {choices}", f"unknown cluster {key!r}; clusters: {choices}",
+                           value=key)
 
     def cluster_of(self, province: str, *, at: dt.date | str | Period) -> Grouping | None:
         """The cluster a province (name or code, on the map in force at ``at``) belongs to then."""
@@ -135,10 +163,10 @@ class Clusters:
                 for code in m.members:
                     prev = seen.get((m.edition, code))
                     if prev and prev[0] is not g and _overlap(prev[1], m):
-                        raise ClusterError(
-                            f"{self.source}: tỉnh {code} ({m.edition}) ở cả {prev[0].name_vi} và {g.name_vi} "
-                            f"cùng lúc / province {code} is in two clusters at once"
-                        )
+                        raise ClusterFileError(
+                            f"{self.source}: tỉnh {code} ({m.edition}) ở cả {prev[0].name_vi} và {g.name_vi} cùng lúc",
+                            f"{self.source}: province {code} ({m.edition}) is in {prev[0].name_en} and {g.name_en} "
+                            "at once", file=self.source, entry=f"clusters.{g.slug}", field="members", value=code)
                     seen[(m.edition, code)] = (g, m)
 
 
@@ -161,60 +189,89 @@ def _cluster_key(key: str | int) -> str:
     return geo.name_key(text)
 
 
-def _parse_membership(raw: dict, where: str) -> Membership:
-    try:
-        edition = geo.check_edition(raw["edition"])
-        valid_from = _as_date(raw.get("valid_from") or geo.EDITION_INFO[edition].valid_from)
-        valid_to = _as_date(raw["valid_to"]) if raw.get("valid_to") else None
-        members = tuple(geo.resolve_province(m, edition=edition) for m in raw["members"])
-    except (KeyError, TypeError) as err:
-        raise ClusterError(f"{where}: thiếu trường {err} / missing field {err}") from err
-    except geo.GeographyError as err:
-        raise ClusterError(f"{where}: {err}") from err
-    confidence = str(raw.get("confidence", "unconfirmed"))
-    if confidence not in CONFIDENCE:
-        raise ClusterError(f"{where}: confidence {confidence!r} không hợp lệ / must be one of {CONFIDENCE}")
-    return Membership(edition, valid_from, valid_to, members, confidence, str(raw.get("source", "")))
+def _date_or_none(value: object) -> object:
+    return None if value in (None, "") else _as_date(value)  # type: ignore[arg-type]
 
 
-def parse_clusters(data: dict, source: str) -> Clusters:
-    if not isinstance(data, dict) or not isinstance(data.get("clusters"), list):
-        raise ClusterError(f"{source}: cần khoá 'clusters' là một danh sách / expected a 'clusters' list")
-    groupings = []
-    for i, raw in enumerate(data["clusters"], start=1):
-        where = f"{source}, cụm thứ {i}"
-        try:
-            number = int(raw["number"])
-            groupings.append(
-                Grouping(
-                    kind="cluster",
-                    slug=str(raw.get("slug") or f"cum-{number}"),
-                    name_vi=str(raw["name_vi"]),
-                    name_en=str(raw.get("name_en") or raw["name_vi"]),
-                    number=number,
-                    memberships=tuple(
-                        _parse_membership(m, f"{where}, {j}") for j, m in enumerate(raw["memberships"], start=1)
-                    ),
-                )
-            )
-        except (KeyError, TypeError, ValueError) as err:
-            if isinstance(err, ClusterError):
-                raise
-            raise ClusterError(f"{where}: thiếu hoặc sai trường {err} / missing or invalid field {err}") from err
-    return Clusters(groupings, source)
+_Date = Annotated[dt.date | None, BeforeValidator(_date_or_none)]
+_Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+_MUSTS = {
+    "confidence": (" | ".join(CONFIDENCE), " | ".join(CONFIDENCE)),
+    "number": ("số thứ tự của cụm (số nguyên)", "the cluster's number (an integer)"),
+    "valid_from": ("một ngày (2019-06-30) hoặc kỳ (2019-H1)", "a date (2019-06-30) or period (2019-H1)"),
+    "valid_to": ("một ngày (2019-06-30) hoặc kỳ (2019-H1)", "a date (2019-06-30) or period (2019-H1)"),
+}
+
+
+class MembershipEntry(BaseModel):
+    """One membership as the file writes it: an edition, dates, province names or codes, confidence, source."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+    edition: Annotated[str, AfterValidator(geo.check_edition)]
+    valid_from: _Date = None
+    valid_to: _Date = None
+    members: tuple[str, ...]
+    confidence: Literal["high", "derived", "unconfirmed"] = "unconfirmed"
+    source: str = ""
+
+    @field_validator("members")
+    @classmethod
+    def _resolve(cls, members: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        edition = info.data.get("edition")
+        if edition is None:  # the edition's own error says what is wrong
+            return members
+        return tuple(geo.resolve_province(m, edition=edition) for m in members)
+
+    def membership(self) -> Membership:
+        """The checked membership, its start defaulting to the edition's first day."""
+        edition = geo.check_edition(self.edition)
+        start = self.valid_from or geo.EDITION_INFO[edition].valid_from
+        return Membership(edition, start, self.valid_to, self.members, self.confidence, self.source)
+
+
+class ClusterEntry(BaseModel):
+    """One cluster as the file writes it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+    number: int
+    slug: _Text | None = None
+    name_vi: _Text
+    name_en: _Text | None = None
+    memberships: tuple[MembershipEntry, ...]
+
+    def grouping(self) -> Grouping:
+        """The cluster as a Grouping; slug and English name defaulted from the number and Vietnamese name."""
+        return Grouping("cluster", self.slug or f"cum-{self.number}", self.name_vi, self.name_en or self.name_vi,
+                        self.number, tuple(m.membership() for m in self.memberships))
+
+
+class ClustersFile(BaseModel):
+    """A clusters file: a list of clusters (other top-level keys, such as ``version``, are ignored)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    clusters: tuple[ClusterEntry, ...]
+
+
+def parse_clusters(data: object, source: str) -> Clusters:
+    """The clusters of a parsed YAML file; ClusterFileError naming the file, entry and field when it is broken."""
+    checked = check_schema(ClustersFile, data, source, ClusterFileError, _MUSTS, _WHAT)
+    return Clusters([c.grouping() for c in checked.clusters], source)
 
 
 @cache
 def _packaged() -> Clusters:
     text = resources.files("khanalytics.reference").joinpath("clusters.yaml").read_text(encoding="utf-8")
-    return parse_clusters(yaml.safe_load(text), "khanalytics/reference/clusters.yaml")
+    return parse_clusters(parse_yaml(text, PACKAGED, ClusterFileError), PACKAGED)
 
 
 def load_clusters(path: str | Path | None = None) -> Clusters:
     """The packaged clusters, or those of the user's YAML file."""
     if path is None:
         return _packaged()
-    return parse_clusters(read_yaml(path, ClusterError), str(path))
+    return parse_clusters(read_yaml(path, ClusterFileError), str(path))
 
 
 def members(
@@ -229,6 +286,7 @@ def members(
 
 
 def cluster_of(province: str, *, at: dt.date | str | Period, path: str | Path | None = None) -> Grouping | None:
+    """The cluster a province belonged to at a date or period (None when none held it)."""
     return load_clusters(path).cluster_of(province, at=at)
 
 
@@ -246,9 +304,11 @@ def regions(edition: str) -> list[Grouping]:
 
 
 def region(key: str, edition: str) -> Grouping:
+    """A GSO region by slug or name; ClusterError listing the regions otherwise."""
     wanted = geo.name_key(key)
     for g in regions(edition):
         if wanted in {geo.name_key(g.slug), geo.name_key(g.name_vi), geo.name_key(g.name_en)}:
             return g
     choices = ", ".join(g.name_vi for g in regions(edition))
-    raise ClusterError(f"Không có vùng {key!r}; các vùng: {choices} / unknown region {key!r}")
+    raise ClusterError(f"Không có vùng {key!r}; các vùng: {choices}", f"unknown region {key!r}; regions: "
+                       f"{', '.join(g.name_en for g in regions(edition))}", rule="unknown_region", value=key)

@@ -7,14 +7,18 @@ Errors reject the whole file; flags keep the value and mark it.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Literal
+
+from khanalytics.errors import KhanalyticsError
 
 Severity = Literal["error", "flag"]
 
 
 @dataclass(frozen=True)
 class Issue:
+    """One problem in one place of a user's file: an error rejects the file, a flag marks the value."""
+
     severity: Severity
     rule: str
     file: str
@@ -31,6 +35,7 @@ class Issue:
     detail_en: str = ""
 
     def where(self, lang: str = "vi") -> str:
+        """"a.xlsx, trang 'Số liệu', hàng 7, cột C": the place, in one language."""
         vi = lang != "en"
         parts = [self.file]
         if self.sheet:
@@ -42,6 +47,7 @@ class Issue:
         return ", ".join(parts)
 
     def message(self, lang: str = "vi") -> str:
+        """The whole sentence in one language: severity, rule, place, value, what was expected."""
         vi = lang != "en"
         label = RULES.get(self.rule, (self.rule, self.rule))[0 if vi else 1]
         value = "" if self.value is None else (f" giá trị {self.value!r}" if vi else f" value {self.value!r}")
@@ -59,6 +65,7 @@ class Issue:
         return f"{self.message('vi')}\n    {self.message('en')}"
 
     def as_dict(self) -> dict:
+        """The fields and both messages, for JSON reports and the store's flags table."""
         out = asdict(self)
         out["value"] = None if self.value is None else str(self.value)
         out["message_vi"] = self.message("vi")
@@ -91,19 +98,29 @@ RULES: dict[str, tuple[str, str]] = {
 }
 
 
-@dataclass
-class InputError(Exception):
-    """A file was rejected; nothing of it was stored."""
+class InputError(KhanalyticsError, ValueError):
+    """A file was rejected; nothing of it was stored. ``issues`` holds every issue met, errors and flags."""
 
-    file: str
-    issues: list[Issue] = field(default_factory=list)
+    rule = "file_rejected"
+    shown = 20
+
+    def __init__(self, file: str, issues: list[Issue] | None = None) -> None:
+        self.file = file
+        self.issues = list(issues or [])
+        errors = [i for i in self.issues if i.severity == "error"]
+        super().__init__(self._text(errors, "vi"), self._text(errors, "en"), file=file)
+
+    def _text(self, errors: list[Issue], lang: str) -> str:
+        n = len(errors)
+        head = (f"{self.file}: {n} lỗi, tệp bị từ chối, không lưu gì" if lang != "en"
+                else f"{self.file}: {n} error(s), file rejected, nothing stored")
+        lines = [i.message(lang) for i in errors[: self.shown]]
+        if n > self.shown:
+            lines.append(f"… (+{n - self.shown})")
+        return "\n".join([head, *lines])
 
     def __str__(self) -> str:
-        errors = [i for i in self.issues if i.severity == "error"]
-        head = (
-            f"{self.file}: {len(errors)} lỗi, tệp bị từ chối, không lưu gì / "
-            f"{len(errors)} error(s), file rejected, nothing stored"
-        )
-        shown = "\n".join(str(i) for i in errors[:20])
-        more = f"\n… (+{len(errors) - 20})" if len(errors) > 20 else ""
-        return f"{head}\n{shown}{more}"
+        return f"{self.vi}\n{self.en}"
+
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, list[Issue]]]:
+        return (type(self), (self.file, self.issues))

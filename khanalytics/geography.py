@@ -96,6 +96,7 @@ class EditionMismatchError(GeographyError):
 
 
 def check_edition(edition: str | int) -> Edition:
+    """The edition as its canonical string ("2008" or "2025"); anything else stops with the two choices."""
     text = str(edition).strip()
     if text not in EDITION_INFO:
         raise GeographyError(
@@ -215,10 +216,12 @@ def _codes(edition: Edition) -> tuple[str, ...]:
 
 
 def province_codes(edition: str | int) -> list[str]:
+    """The two-digit codes of an edition's provinces, in order."""
     return list(_codes(check_edition(edition)))
 
 
 def province_name(code: str, edition: str | int, lang: str = "vi") -> str:
+    """The short name of a province on one map ("Bắc Ninh"), in Vietnamese or English."""
     row = _row(check_edition(edition), code)
     return row["name_en"] if lang == "en" else row["name_vi"]
 
@@ -380,6 +383,7 @@ def resolve_province(name: object, *, edition: str | int) -> str:
 
 
 def closest_names(text: object, edition: str | int, n: int = 3) -> list[str]:
+    """Up to ``n`` province names ("Quảng Ninh (22)") nearest to a name that did not resolve, for the error."""
     ed = check_edition(edition)
     index = _index(ed)
     keys = difflib.get_close_matches(name_key(text), [k for k, v in index.items() if len(v) == 1], n=n * 3, cutoff=0.6)
@@ -431,4 +435,5 @@ def regions(edition: str | int) -> dict[str, list[str]]:
 
 
 def region_of(code: str, edition: str | int) -> str:
+    """The GSO socio-economic region code of a province."""
     return str(_row(check_edition(edition), code)["region"])

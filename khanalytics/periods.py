@@ -12,14 +12,18 @@ import re
 from dataclasses import dataclass
 from functools import total_ordering
 
+from khanalytics.errors import KhanalyticsError
+
 _PATTERN = re.compile(
     r"^\s*(?P<year>\d{4})\s*(?:[-_/ ]?\s*(?P<kind>H|6T|S)\s*(?P<half>[12])|(?:[-_/ ]?(?P<y>Y|N|FY))?)\s*$",
     re.IGNORECASE,
 )
 
 
-class PeriodError(ValueError):
+class PeriodError(KhanalyticsError, ValueError):
     """A text that is not a period this package understands."""
+
+    rule = "bad_period"
 
 
 @total_ordering
@@ -32,31 +36,37 @@ class Period:
 
     @classmethod
     def parse(cls, text: str | Period) -> Period:
+        """"2019-H1", "2019 H2", "2019-6T1", "2019"… as a Period; PeriodError otherwise."""
         if isinstance(text, Period):
             return text
         match = _PATTERN.match(str(text))
         if not match:
             raise PeriodError(
-                f"Kỳ báo cáo không hợp lệ: {text!r} — cần dạng '2019-H1', '2019-H2' hoặc '2019' / "
-                f"invalid period {text!r}: expected '2019-H1', '2019-H2' or '2019'"
+                f"Kỳ báo cáo không hợp lệ: {text!r} — cần dạng '2019-H1', '2019-H2' hoặc '2019'",
+                f"invalid period {text!r}: expected '2019-H1', '2019-H2' or '2019'",
+                value=text,
             )
         half = match.group("half")
         return cls(int(match.group("year")), int(half) if half else None)
 
     @property
     def code(self) -> str:
+        """The canonical text: "2019-H1" or "2019"."""
         return f"{self.year}-H{self.half}" if self.half else f"{self.year}"
 
     @property
     def end(self) -> dt.date:
+        """The day stocks are counted: 30/6 or 31/12."""
         return dt.date(self.year, 6, 30) if self.half == 1 else dt.date(self.year, 12, 31)
 
     @property
     def start(self) -> dt.date:
+        """The first day flows are summed from."""
         return dt.date(self.year, 7, 1) if self.half == 2 else dt.date(self.year, 1, 1)
 
     @property
     def is_half_year(self) -> bool:
+        """Whether the period is a half-year rather than a whole year."""
         return self.half is not None
 
     def label(self, lang: str = "vi") -> str:
@@ -76,6 +86,7 @@ class Period:
         return Period(self.year, 1) if self.half == 2 else Period(self.year - 1, 2)
 
     def next(self) -> Period:
+        """The period just after, at the same granularity."""
         if self.half is None:
             return Period(self.year + 1)
         return Period(self.year, 2) if self.half == 1 else Period(self.year + 1, 1)
@@ -96,7 +107,8 @@ def half_years(first: str | Period, last: str | Period) -> list[Period]:
     """Every half-year from ``first`` to ``last`` inclusive."""
     start, stop = Period.parse(first), Period.parse(last)
     if not (start.half and stop.half):
-        raise PeriodError("half_years() needs half-year periods such as '2015-H1'")
+        raise PeriodError("half_years() cần kỳ 6 tháng, ví dụ '2015-H1'", "half_years() needs half-year periods such as "
+                          "'2015-H1'", value=f"{start.code}, {stop.code}")
     out, p = [], start
     while p <= stop:
         out.append(p)

@@ -23,6 +23,7 @@ from importlib import resources
 import pandas as pd
 
 from khanalytics import geography as geo
+from khanalytics.errors import ParameterError
 
 MEASURES: dict[str, tuple[str, str]] = {
     "average": ("dân số trung bình (Tổng cục Thống kê)", "average population (GSO)"),
@@ -49,8 +50,10 @@ _SERIES_OF = {
 }
 
 
-class PopulationError(ValueError):
-    """An unknown measure."""
+class PopulationError(ParameterError):
+    """An unknown population measure."""
+
+    rule = "unknown_measure"
 
 
 @cache
@@ -72,8 +75,9 @@ def _series(measure: str | None) -> tuple[str, ...]:
         return DEFAULT_SERIES
     if measure not in _SERIES_OF:
         raise PopulationError(
-            f"Không có thước đo dân số {measure!r} / unknown population measure {measure!r}; "
-            f"choose one of {', '.join(MEASURES)}"
+            f"Không có thước đo dân số {measure!r}; chọn một trong {', '.join(MEASURES)}",
+            f"unknown population measure {measure!r}; choose one of {', '.join(MEASURES)}",
+            parameter="measure", value=measure,
         )
     return _SERIES_OF[measure]
 

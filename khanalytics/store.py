@@ -22,11 +22,24 @@ import pandas as pd
 from khanalytics import __version__
 from khanalytics import geography as geo
 from khanalytics.diagnostics import InputError, Issue
-from khanalytics.ingest import Reading, read_file
+from khanalytics.errors import KhanalyticsError
+from khanalytics.io.read import Reading, read_file
 from khanalytics.periods import Period
 from khanalytics.validate import has_errors, validate
 
 DEFAULT_PATH = Path("data/khanalytics.duckdb")
+
+
+class StoreNotFoundError(KhanalyticsError, FileNotFoundError):
+    """A store opened read-only that does not exist."""
+
+    rule = "no_store"
+
+
+class PanelError(KhanalyticsError, ValueError):
+    """A bulk (commune) panel that lacks columns or holds negative counts; nothing of it is stored."""
+
+    rule = "bad_panel"
 KEY = ["edition", "code", "period", "element"]
 
 _SCHEMA = """
@@ -90,6 +103,8 @@ CREATE OR REPLACE VIEW current_observations AS
 
 @dataclass
 class ImportResult:
+    """What one import did: the file, how many values, how many new or revised, and the issues met."""
+
     file: str
     sha256: str
     import_id: int | None  # None when the file was already imported
@@ -99,10 +114,12 @@ class ImportResult:
 
     @property
     def flags(self) -> list[Issue]:
+        """The quality flags of the file (the values are stored, and marked)."""
         return [i for i in self.issues if i.severity == "flag"]
 
     @property
     def already_imported(self) -> bool:
+        """Whether the same bytes were imported before (then nothing changed)."""
         return self.import_id is None
 
 
@@ -114,7 +131,7 @@ class Store:
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         elif not self.path.exists():
-            raise FileNotFoundError(f"Không có kho dữ liệu {self.path} / no store at {self.path}")
+            raise StoreNotFoundError(f"Không có kho dữ liệu {self.path}", f"no store at {self.path}", file=str(self.path))
         self.con = duckdb.connect(str(self.path), read_only=read_only)
         if not read_only:
             self.con.execute(_SCHEMA)
@@ -126,6 +143,7 @@ class Store:
         self.close()
 
     def close(self) -> None:
+        """Close the DuckDB connection (the context manager does it)."""
         self.con.close()
 
     # --- writing ---------------------------------------------------------------
@@ -244,9 +262,10 @@ class Store:
         required = ["edition", "code", "commune", "period", "element", "value"]
         missing = [c for c in required if c not in frame.columns]
         if missing:
-            raise ValueError(f"{name}: thiếu cột {missing} / missing columns {missing}")
+            raise PanelError(f"{name}: thiếu cột {missing}", f"{name}: missing columns {missing}", file=name,
+                             rule="missing_columns", column=", ".join(missing))
         if (frame["value"] < 0).any():
-            raise ValueError(f"{name}: có giá trị âm / negative values")
+            raise PanelError(f"{name}: có giá trị âm", f"{name}: negative values", file=name, rule="negative_count")
         digest = hashlib.sha256(pd.util.hash_pandas_object(frame[required], index=False).values.tobytes()).hexdigest()
         if self.con.execute("SELECT 1 FROM imports WHERE sha256 = ?", [digest]).fetchall():
             return 0
@@ -323,6 +342,7 @@ class Store:
             columns={"value": "after"}).reset_index(drop=True)
 
     def imports(self) -> pd.DataFrame:
+        """One row per imported file: name, sha256, time, kind."""
         return self.con.execute("SELECT * FROM imports ORDER BY import_id").df()
 
     def flags(self, *, current: bool = True) -> pd.DataFrame:
@@ -339,6 +359,7 @@ class Store:
         ).df()
 
     def periods(self, edition: str | None = None) -> list[str]:
+        """The periods that hold values (of one edition when given), in order."""
         rows = self.con.execute(
             "SELECT DISTINCT period FROM observations" + (" WHERE edition = ?" if edition else ""),
             [edition] if edition else [],

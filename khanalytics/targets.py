@@ -15,12 +15,14 @@ import math
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Annotated, Literal
 
 import pandas as pd
-import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from khanalytics import catalogue
-from khanalytics.userfiles import read_yaml
+from khanalytics.errors import ReferenceFileError
+from khanalytics.userfiles import Problem, check_schema, parse_yaml, raise_problems, read_yaml
 
 CONFIDENCE = ("high", "derived", "unconfirmed")
 SCOPES = ("general", "mountainous")
@@ -31,75 +33,114 @@ COLUMNS = [
 ]
 
 
-class TargetError(ValueError):
-    """A targets file that does not hold together."""
+class TargetError(ReferenceFileError):
+    """A targets file that cannot be read or does not hold together (names the file, entry and field)."""
 
 
-def _date(value: object, where: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as err:
-        raise TargetError(f"{where}: ngày không hợp lệ {value!r} / invalid date {value!r}") from err
+_WHAT = ("Tệp mục tiêu", "targets file")
+PACKAGED = "khanalytics/reference/targets.yaml"
+_MUSTS = {
+    "issued": ("một ngày (2014-02-20)", "a date (2014-02-20)"),
+    "year": ("một năm (2025)", "a year (2025)"),
+    "value": ("một tỷ lệ phần trăm từ 0 đến 100", "a percentage from 0 to 100"),
+    "scope": (" | ".join(SCOPES), " | ".join(SCOPES)),
+    "confidence": (" | ".join(CONFIDENCE), " | ".join(CONFIDENCE)),
+}
+_Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _known_indicator(code: str) -> str:
+    if code not in catalogue.indicators():
+        raise TargetError(f"chỉ tiêu {code!r} không có trong danh mục; có: {', '.join(catalogue.indicators())}",
+                          f"unknown indicator {code!r}; valid codes: {', '.join(catalogue.indicators())}", value=code)
+    return code
+
+
+class TargetEntry(BaseModel):
+    """One target of a decision: an indicator, the year it is due, a value in per cent, a scope."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+    indicator: Annotated[_Text, AfterValidator(_known_indicator)]
+    year: int
+    value: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+    scope: Literal["general", "mountainous"] = "general"
+    source: str | None = None
+    confidence: Literal["high", "derived", "unconfirmed"] | None = None
+
+
+class DecisionEntry(BaseModel):
+    """A decision as the file writes it: its identity, issue date, source, confidence and targets."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+    id: _Text
+    decision: _Text
+    issued: dt.date
+    targets: tuple[TargetEntry, ...]
+    label_vi: str | None = None
+    label_en: str | None = None
+    name_vi: str | None = None
+    name_en: str | None = None
+    issuer_vi: str = ""
+    issuer_en: str = ""
+    source: str = ""
+    confidence: Literal["high", "derived", "unconfirmed"] = "unconfirmed"
+
+    def rows(self) -> list[dict]:
+        """One row (``COLUMNS``) per target, the decision's source and confidence unless the target has its own."""
+        n = self.decision
+        return [{
+            "decision_id": self.id, "decision": n,
+            "label_vi": self.label_vi or f"mục tiêu của {n}", "label_en": self.label_en or f"the targets of {n}",
+            "name_vi": self.name_vi or n, "name_en": self.name_en or n,
+            "issuer_vi": self.issuer_vi, "issuer_en": self.issuer_en,
+            "issued": self.issued, "baseline_year": self.issued.year, "indicator": t.indicator, "year": t.year,
+            "value": t.value, "scope": t.scope, "source": t.source if t.source is not None else self.source,
+            "confidence": t.confidence or self.confidence,
+        } for t in self.targets]
+
+
+class TargetsFile(BaseModel):
+    """A targets file: a list of decisions (other top-level keys, such as ``version``, are ignored)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    decisions: tuple[DecisionEntry, ...]
+
+
+def _cross_problems(checked: TargetsFile) -> list[Problem]:
+    """What spans entries: unique decision ids, unique targets, no target due before its decision."""
+    problems, seen, keys = [], set(), set()
+    for n, d in enumerate(checked.decisions, start=1):
+        entry = f"decisions.{d.id}"
+        if d.id in seen:
+            problems.append(Problem(f"decisions[{n}]", "id", f"mã {d.id!r} bị trùng", f"duplicate id {d.id!r}"))
+        seen.add(d.id)
+        for j, t in enumerate(d.targets, start=1):
+            if t.year < d.issued.year:
+                problems.append(Problem(f"{entry}.targets[{j}]", "year",
+                                        f"năm mục tiêu {t.year} trước năm ban hành {d.issued.year}",
+                                        f"target year {t.year} before the issue year {d.issued.year}"))
+            key = (d.id, t.indicator, t.year, t.scope)
+            if key in keys:
+                problems.append(Problem(f"{entry}.targets[{j}]", None, f"chỉ tiêu trùng {' '.join(map(str, key))}",
+                                        f"duplicate target {' '.join(map(str, key))}"))
+            keys.add(key)
+    return problems
 
 
 def parse_targets(data: object, source: str) -> pd.DataFrame:
     """One row per target of a parsed targets file (see reference/targets.yaml), checked."""
-    if not isinstance(data, dict) or not isinstance(data.get("decisions"), list):
-        raise TargetError(f"{source}: cần khoá 'decisions' là một danh sách / expected a 'decisions' list")
-    known = catalogue.indicators()
-    rows, seen = [], set()
-    for i, raw in enumerate(data["decisions"], start=1):
-        where = f"{source}, quyết định thứ {i} / decision {i}"
-        try:
-            did, number, issued = str(raw["id"]), str(raw["decision"]), _date(raw["issued"], where)
-            targets = raw["targets"]
-        except (KeyError, TypeError) as err:
-            raise TargetError(f"{where}: thiếu trường {err} / missing field {err}") from err
-        if did in seen:
-            raise TargetError(f"{where}: mã {did!r} bị trùng / duplicate id {did!r}")
-        seen.add(did)
-        for j, t in enumerate(targets, start=1):
-            at = f"{where}, chỉ tiêu {j} / target {j}"
-            try:
-                code, year, value = str(t["indicator"]), int(t["year"]), float(t["value"])
-            except (KeyError, TypeError, ValueError) as err:
-                raise TargetError(f"{at}: thiếu hoặc sai trường {err} / missing or invalid field {err}") from err
-            if code not in known:
-                raise TargetError(f"{at}: chỉ tiêu {code!r} không có trong danh mục / unknown indicator {code!r}")
-            if not (0 <= value <= 100) or not math.isfinite(value):
-                raise TargetError(f"{at}: giá trị {value} ngoài 0–100 / value outside 0–100")
-            if year < issued.year:
-                raise TargetError(f"{at}: năm mục tiêu {year} trước năm ban hành / target year before issue year")
-            scope = str(t.get("scope", "general"))
-            confidence = str(t.get("confidence", raw.get("confidence", "unconfirmed")))
-            if scope not in SCOPES:
-                raise TargetError(f"{at}: phạm vi {scope!r} không hợp lệ / scope must be one of {SCOPES}")
-            if confidence not in CONFIDENCE:
-                raise TargetError(f"{at}: confidence {confidence!r} không hợp lệ / must be one of {CONFIDENCE}")
-            rows.append({
-                "decision_id": did, "decision": number,
-                "label_vi": str(raw.get("label_vi", f"mục tiêu của {number}")),
-                "label_en": str(raw.get("label_en", f"the targets of {number}")),
-                "name_vi": str(raw.get("name_vi", number)), "name_en": str(raw.get("name_en", number)),
-                "issuer_vi": str(raw.get("issuer_vi", "")), "issuer_en": str(raw.get("issuer_en", "")),
-                "issued": issued, "baseline_year": issued.year, "indicator": code, "year": year, "value": value,
-                "scope": scope, "source": str(t.get("source", raw.get("source", ""))), "confidence": confidence,
-            })
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    dup = frame.duplicated(["decision_id", "indicator", "year", "scope"])
-    if dup.any():
-        first = frame[dup].iloc[0]
-        raise TargetError(f"{source}: chỉ tiêu trùng / duplicate target {first['decision_id']} {first['indicator']} "
-                          f"{first['year']} {first['scope']}")
-    return frame
+    checked = check_schema(TargetsFile, data, source, TargetError, _MUSTS, _WHAT)
+    raise_problems(TargetError, source, _cross_problems(checked), _WHAT)
+    return pd.DataFrame([row for d in checked.decisions for row in d.rows()], columns=COLUMNS)
 
 
 @cache
 def _packaged() -> pd.DataFrame:
     text = resources.files("khanalytics.reference").joinpath("targets.yaml").read_text(encoding="utf-8")
-    return parse_targets(yaml.safe_load(text), "khanalytics/reference/targets.yaml")
+    return parse_targets(parse_yaml(text, PACKAGED, TargetError), PACKAGED)
 
 
 def load_targets(path: str | Path | None = None) -> pd.DataFrame:

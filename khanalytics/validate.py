@@ -16,7 +16,7 @@ import pandas as pd
 from khanalytics import catalogue
 from khanalytics import geography as geo
 from khanalytics.diagnostics import Issue
-from khanalytics.ingest import Reading
+from khanalytics.io.read import Reading
 from khanalytics.periods import Period
 
 POPULATION_TOLERANCE = 0.10
@@ -187,4 +187,5 @@ def _totals_flags(first: pd.DataFrame, totals: pd.DataFrame, name: str) -> list[
 
 
 def has_errors(issues: list[Issue]) -> bool:
+    """Whether any issue rejects the file (flags do not)."""
     return any(i.severity == "error" for i in issues)

@@ -695,9 +695,9 @@ def published_figures() -> pd.DataFrame:
 
 
 def _workbook_writer():
-    """khanalytics.ingest.write_report_workbook once it exists (the lead writes it), else None."""
+    """khanalytics.io.template.write_report_workbook once it exists (the lead writes it), else None."""
     try:
-        from khanalytics.ingest import write_report_workbook
+        from khanalytics.io.template import write_report_workbook
     except ImportError:
         return None
     return write_report_workbook
@@ -716,7 +716,7 @@ def write_sample(out_dir: str | Path = OUT_DIR, *, seed: int = SEED, workbooks: 
         workbooks = writer is not None
     if workbooks:
         if writer is None:
-            raise RuntimeError("khanalytics.ingest.write_report_workbook is not available yet")
+            raise RuntimeError("khanalytics.io.template.write_report_workbook is not available yet")
         for (period, edition), rows in panel.groupby(["period", "edition"], sort=True):
             path = out / f"bao_cao_{period}.xlsx"
             writer(
@@ -766,7 +766,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(written)} tệp / files in {args.out}")
     if not args.no_workbooks and not any(p.suffix == ".xlsx" for p in written):
         print(
-            "khanalytics.ingest.write_report_workbook chưa có: chỉ ghi panel.parquet / workbooks skipped",
+            "khanalytics.io.template.write_report_workbook chưa có: chỉ ghi panel.parquet / workbooks skipped",
             file=sys.stderr,
         )
     print(_format(calibration(pd.read_parquet(args.out / "panel.parquet"))))

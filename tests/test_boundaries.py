@@ -417,3 +417,13 @@ def test_iou_against_geoboundaries(edition):
     assert (disputed["iou"] >= 0.35).all()
     assert (disputed["communes_in_ours"] >= disputed["communes_in_yardstick"] + 0.05).all()
     assert table["communes_in_ours"].median() >= 0.97
+
+
+def test_boundary_errors_are_family_errors_in_both_languages(tmp_path):
+    from khanalytics.errors import KhanalyticsError
+
+    with pytest.raises(KhanalyticsError) as err:
+        bnd.read_boundaries(tmp_path / "nowhere.shp", "2008")
+    e = err.value
+    assert isinstance(e, bnd.BoundaryError) and isinstance(e, ValueError) and e.context == {"file": str(tmp_path / "nowhere.shp")}
+    assert e.vi.startswith("Không đọc được") and e.en.startswith("cannot read") and " / " not in e.vi

@@ -4,6 +4,7 @@ import pytest
 
 from khanalytics import clusters as clu
 from khanalytics import geography as geo
+from khanalytics.errors import KhanalyticsError, ReferenceFileError
 
 NORTHEAST_2019 = {"Bắc Giang", "Bắc Kạn", "Cao Bằng", "Hải Dương", "Hải Phòng", "Lạng Sơn", "Quảng Ninh", "Thái Nguyên"}
 
@@ -93,3 +94,26 @@ def test_regions_as_groupings():
         assert sum(len(r.members(edition=edition)) for r in regions) == n
     assert "22" in clu.region("Đồng bằng sông Hồng", "2008").members(edition="2008")
     assert set(clu.region("Tây Nguyên", "2025").members(edition="2025")) == {"52", "66", "68"}
+
+
+def test_a_bad_user_file_names_file_entry_and_field(tmp_path):
+    path = _write(tmp_path / "typo.yaml", "clusters:\n  - number: 1\n    slug: thu\n    name_vi: X\n    memberships:\n"
+                  "      - {edition: '2008', members: ['01'], confidence: sure, valid_to: 2019-H9}\n")
+    with pytest.raises(clu.ClusterFileError) as err:
+        clu.load_clusters(path)
+    e = err.value
+    assert isinstance(e, clu.ClusterError) and isinstance(e, ReferenceFileError) and e.context == {"file": str(path)}
+    assert "entry clusters.thu.memberships[1], field confidence: 'confidence' must be high | derived | unconfirmed" in e.en
+    assert "mục clusters.thu.memberships[1], trường valid_to: 'valid_to' phải là một ngày" in e.vi
+    missing = _write(tmp_path / "missing.yaml", "clusters:\n  - {number: 1, memberships: []}\n")
+    with pytest.raises(clu.ClusterFileError) as err:
+        clu.load_clusters(missing)
+    assert err.value.context == {"file": str(missing), "entry": "clusters[1]", "field": "name_vi"}
+    assert "'name_vi' is missing" in err.value.en and "thiếu 'name_vi'" in err.value.vi
+
+
+def test_unknown_cluster_is_a_family_error():
+    with pytest.raises(KhanalyticsError) as err:
+        clu.load_clusters().get("atlantis")
+    assert isinstance(err.value, clu.ClusterError) and err.value.rule == "unknown_cluster"
+    assert "Không có cụm 'atlantis'" in err.value.vi and "unknown cluster 'atlantis'" in err.value.en

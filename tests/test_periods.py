@@ -25,3 +25,15 @@ def test_arithmetic_and_order():
     assert Period.parse("2019-H2").end == dt.date(2019, 12, 31)
     assert sorted([Period(2019, 2), Period(2019), Period(2019, 1)]) == [Period(2019, 1), Period(2019, 2), Period(2019)]
     assert len(half_years("2015-H1", "2026-H1")) == 23
+
+
+def test_period_errors_are_family_errors():
+    from khanalytics.errors import KhanalyticsError
+
+    with pytest.raises(KhanalyticsError) as err:
+        Period.parse("2019-H3")
+    assert isinstance(err.value, PeriodError) and isinstance(err.value, ValueError) and err.value.rule == "bad_period"
+    assert err.value.context == {"value": "2019-H3"} and "'2019-H1'" in err.value.vi and "expected" in err.value.en
+    with pytest.raises(PeriodError, match="half-year periods") as err:
+        half_years("2015", "2016-H1")
+    assert "kỳ 6 tháng" in err.value.vi

@@ -117,3 +117,12 @@ def test_official_table():
     t25 = official_population_table("2025")
     assert len(t25) == 34 * 15 and set(t25["measure"]) == {"average", "derived_sum_average"}
     assert t25.groupby("year")["population"].sum().equals(t.groupby("year")["population"].sum())
+
+
+def test_an_unknown_measure_is_a_parameter_error():
+    from khanalytics.errors import ParameterError
+
+    with pytest.raises(ParameterError) as err:
+        official_population_table("2008", measure="guess")
+    assert isinstance(err.value, PopulationError) and err.value.context == {"parameter": "measure", "value": "guess"}
+    assert "Không có thước đo dân số 'guess'" in err.value.vi and "unknown population measure 'guess'" in err.value.en

@@ -92,3 +92,24 @@ def test_html_is_never_built_with_html_escape():
     offenders = {str(p.relative_to(ROOT)) for p in (ROOT / "khanalytics").rglob("*.py")
                  if "html.escape(" in p.read_text(encoding="utf-8")}
     assert offenders - PLOTLY_LABEL_ESCAPE == set()  # pages and fragments come from autoescaped templates
+
+
+def test_every_public_name_has_a_docstring():
+    import importlib
+    import inspect
+    import pkgutil
+
+    import khanalytics
+
+    missing = []
+    for info in pkgutil.walk_packages(khanalytics.__path__, prefix="khanalytics."):
+        if info.name == "khanalytics.__main__":
+            continue
+        module = importlib.import_module(info.name)
+        assert (module.__doc__ or "").strip(), info.name
+        for name, obj in vars(module).items():
+            if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+                continue
+            if (inspect.isfunction(obj) or inspect.isclass(obj)) and not (obj.__doc__ or "").strip():
+                missing.append(f"{info.name}.{name}")
+    assert missing == []

@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from khanalytics import catalogue, clusters, ingest, validate
+from khanalytics import catalogue, clusters, validate
 from khanalytics import geography as geo
+from khanalytics.io.read import read_file
 from khanalytics.periods import Period, half_years
 from khanalytics.population import official_population
 
@@ -123,7 +124,7 @@ def test_committed_panel_is_what_the_generator_makes(panel):
 
 
 def _read_back(book: Path) -> pd.DataFrame:
-    reading = ingest.read_file(book)
+    reading = read_file(book)
     assert reading.kind == "synthetic", book
     issues = validate.validate(reading)
     assert not [i for i in issues if i.severity == "error"], issues[:3]

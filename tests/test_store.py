@@ -8,10 +8,11 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from khanalytics.diagnostics import InputError
-from khanalytics.ingest import write_report_workbook
+from khanalytics.io.template import write_report_workbook
 from khanalytics.store import Store
 from tests.textutil import encode_cp1258
 
@@ -200,3 +201,29 @@ def test_import_command_rejects_and_stores_nothing(tmp_path):
     assert run.returncode == 1 and "Atlantis" in run.stdout and "nothing stored" in run.stdout
     with Store(store) as s:
         assert s.observations().empty and s.imports().empty
+
+
+def test_store_errors_are_family_errors(tmp_path):
+    from khanalytics.errors import KhanalyticsError
+    from khanalytics.store import PanelError, StoreNotFoundError
+
+    with pytest.raises(FileNotFoundError) as err:
+        Store(tmp_path / "none.duckdb", read_only=True)
+    assert isinstance(err.value, StoreNotFoundError) and isinstance(err.value, KhanalyticsError)
+    assert err.value.context == {"file": str(tmp_path / "none.duckdb")} and "no store at" in err.value.en
+    with Store(tmp_path / "k.duckdb") as s:
+        with pytest.raises(ValueError, match="missing columns") as err:
+            s.load_commune_panel(pd.DataFrame({"code": ["01"]}), name="panel")
+        assert isinstance(err.value, PanelError) and err.value.rule == "missing_columns"
+        frame = pd.DataFrame({"edition": ["2008"], "code": ["01"], "commune": ["x"], "period": ["2019-H1"],
+                              "element": ["members"], "value": [-1.0]})
+        with pytest.raises(PanelError, match="negative values"):
+            s.load_commune_panel(frame, name="panel")
+
+
+def test_a_rejected_file_is_an_input_error_in_both_languages(store, tmp_path):
+    path = _csv(tmp_path / "t.csv", GOOD.replace("190000", "khoảng 19 vạn"))
+    with pytest.raises(InputError) as err:
+        store.import_files([path])
+    assert err.value.rule == "file_rejected" and err.value.context == {"file": "t.csv"}
+    assert "tệp bị từ chối" in err.value.vi and "file rejected" in err.value.en and "hàng 3" in err.value.vi

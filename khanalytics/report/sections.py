@@ -509,6 +509,7 @@ def _last_periods(period: Period, n: int) -> list[Period]:
 
 
 def target_lines(obs: pd.DataFrame, indicator: str, group: analysis.Group, period: Period, lang: str) -> pd.DataFrame | None:
+    """The targets in force for ``period`` as (label, value) lines for the trend figure; None when there are none."""
     targets = analysis.applicable_targets(period)
     if targets is None or targets.empty or "indicator" not in targets:
         return None
