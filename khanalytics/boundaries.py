@@ -110,6 +110,7 @@ def metadata(edition: str | int = "2025") -> dict:
 
 
 def shipped_provenance(edition: str | int) -> str:
+    """What the shipped polygons are and where they come from, "tiếng Việt / English" (maps pick their language)."""
     ed = geo.check_edition(edition)
     return (
         f"{geo.EDITION_INFO[ed].label_vi}: ranh giới gần đúng do khanalytics tạo từ tọa độ xã "

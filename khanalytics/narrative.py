@@ -6,6 +6,11 @@ number in a sentence is a number of a table, formatted the Vietnamese way by
 ``khanalytics.formatting``. A sentence never breaks: a missing figure drops
 its clause (or the sentence says why it is missing), an equal one says
 "ngang" / "không thay đổi", a negative one turns "tăng" into "giảm".
+
+A sentence names provinces by code, so the tables it is given must be on the
+map of the row they describe: a ranking or territory note of the other map
+is refused (``geography.EditionMismatchError``), never read with the wrong
+names.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ _STATUS_WORDS = {  # status of a target -> how a sentence introduces the titles 
     "en": {"met": "met for", "on track": "on track for", "behind": "behind for", None: "no data for"},
 }
 TOPICS = ("headline", "ranking", "targets", "coverage", "territory", "quality", "synthetic")
+"""The topics of a summary, in the order a leader reads them."""
 
 
 def _row(row: Mapping | pd.Series) -> dict:
@@ -223,6 +229,11 @@ def _short(r: dict, lang: str) -> str:
     return str(r["group_label" if lang == "vi" else "group_label_en"]).split(" – ")[0]
 
 
+def _same_map(have: object, wanted: object, what: str) -> str:
+    """``wanted``, after checking that a row of another table is on the same map (like geography.require_edition)."""
+    return geo.require_edition(pd.DataFrame({"edition": [str(have)]}), str(wanted), what=what)
+
+
 def _best_aside(best: Mapping | pd.Series | None, m: an.Measure, lang: str, r: dict) -> str:
     """The seed sentence's "riêng tỉnh Quảng Ninh đạt 31,8 % dân số toàn tỉnh" (membership rate only)."""
     if best is None or m.code != "membership_rate" or r.get("group_kind") == "province" \
@@ -231,7 +242,7 @@ def _best_aside(best: Mapping | pd.Series | None, m: an.Measure, lang: str, r: d
     b = _row(best)
     if is_missing(b.get("value")):
         return ""
-    ed = b.get("edition", r["edition"])
+    ed = _same_map(b.get("edition", r["edition"]), r["edition"], "headline(best=…)")
     value = _fmt(b["value"], m, lang, PROVINCE_DECIMALS if m.is_percent else None)
     kind = _kinds(ed)[b["code"]]
     if lang == "vi":
@@ -253,7 +264,8 @@ def ranking_sentence(provinces: pd.DataFrame, row: Mapping | pd.Series, lang: st
     d = provinces.dropna(subset=["value"])
     if len(d) < 2:
         return ""
-    ed = str(d["edition"].iloc[0])
+    ed = geo.require_edition(d, r["edition"], what="ranking_sentence") if "edition" in r \
+        else str(d["edition"].iloc[0])
     dec = PROVINCE_DECIMALS if m.is_percent else m.decimals
     rounded = d["value"].round(dec)
     hi, lo = rounded.max(), rounded.min()
@@ -389,6 +401,8 @@ def territory_sentence(note: pd.DataFrame, row: Mapping | pd.Series, lang: str =
     """Which map the figures use, and old provinces a group gains or loses on the 34-province map."""
     r, lang = _row(row), check_lang(lang)
     ed = r["edition"]
+    if note is not None:
+        geo.require_edition(note, ed, what="territory_sentence")
     native = geo.edition_for(r["period"])
     who = r["group_label"].split(" – ")[0] if lang == "vi" else r["group_label_en"].split(" – ")[0]
     out = []
@@ -442,6 +456,7 @@ def quality_sentence(flags: pd.DataFrame | None, lang: str = "vi", *, limit: int
 
 
 def synthetic_sentence(synthetic: bool, lang: str = "vi") -> str:
+    """The warning that illustrative figures are among the numbers ("" when none are)."""
     if not synthetic:
         return ""
     if check_lang(lang) == "vi":
@@ -482,9 +497,9 @@ def summary(
     g = an.as_group(group, edition=ed, clusters_path=clusters_path)
     if edition is None and g.edition is not None and g.edition != ed:
         ed = _own_map(g, ed)
-    row = an.compare(obs, indicator, g, p.code, edition=ed, threshold=threshold,
+    row = an.compare(obs, indicator, g, p, edition=ed, threshold=threshold,
                      clusters_path=clusters_path).iloc[0].to_dict()
-    ranked = an.ranks(obs, indicator, p.code, edition=ed, clusters_path=clusters_path)
+    ranked = an.ranks(obs, indicator, p, edition=ed, clusters_path=clusters_path)
     codes, _, _ = an.members_on(g, ed, p)
     mine = ranked[ranked["code"].isin(codes)]
     items: list[tuple[str, str]] = []
@@ -500,12 +515,12 @@ def summary(
     else:
         items.append(("ranking", ranking_sentence(mine, row, lang, best_named=best is not None
                                                   and indicator == "membership_rate" and not pd.isna(row["value"]))))
-    evaluation = an.evaluate_targets(obs, g, p.code, edition=ed, targets=targets, clusters_path=clusters_path)
+    evaluation = an.evaluate_targets(obs, g, p, edition=ed, targets=targets, clusters_path=clusters_path)
     items.append(("targets", targets_sentence(evaluation, lang)))
     items.append(("coverage", coverage_sentence(row, lang)))
     note = an.territory_note(g, ed) if g.kind in ("cluster", "region") else None
     items.append(("territory", territory_sentence(note, row, lang)))
-    items.append(("quality", quality_sentence(an.quality_flags(flags, g, p.code, edition=ed), lang)))
+    items.append(("quality", quality_sentence(an.quality_flags(flags, g, p, edition=ed), lang)))
     synthetic = bool(row.get("synthetic")) or bool(mine["synthetic"].any()) or bool(
         evaluation["synthetic"].any() if len(evaluation) else False)
     items.append(("synthetic", synthetic_sentence(synthetic, lang)))
@@ -532,7 +547,7 @@ def province_summary(obs: pd.DataFrame, province: object, period: str | Period, 
     p = Period.parse(period)
     ed = str(options.get("edition") or geo.edition_for(p))
     g = province if isinstance(province, an.Group) else an.province(province, ed)
-    return summary(obs, g, period, **options)  # type: ignore[arg-type]
+    return summary(obs, g, p, **options)  # type: ignore[arg-type]
 
 
 def country_summary(obs: pd.DataFrame, period: str | Period, **options: object) -> pd.DataFrame:

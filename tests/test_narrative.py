@@ -12,9 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from khanalytics import analysis as an
+from khanalytics import geography as geo
 from khanalytics import narrative as nr
+from khanalytics.periods import Period
+from tests.analysis_frames import complete_country, membership
 from tests.sample_store import sample_obs, sample_store  # noqa: F401 - session fixtures
-from tests.test_analysis import complete_country, membership
 
 BROKEN = [
     r"\bNone\b", r"\bnan\b", r"\bNaN\b", "—", r"\s[,.;:]", r",\s*,", r"\.\.", r"  ", r"\(\s*\)", r"[−-]\d",
@@ -256,3 +259,24 @@ def test_sample_cluster_ii_headline_reads_like_the_meeting(sample_obs):  # noqa:
         assert figure in en["headline"], figure
     for t in [*s, *en]:
         assert_clean(t)
+
+
+def test_tables_of_the_other_map_are_refused():
+    provinces = geo.with_edition(pd.DataFrame({"code": ["22", "24"], "value": [31.8, 20.0], "edition": "2025"}),
+                                 "2025")
+    with pytest.raises(geo.EditionMismatchError, match="ranking_sentence"):
+        nr.ranking_sentence(provinces, cluster_row())  # a 2008-map row: "24" would name the wrong province
+    assert nr.ranking_sentence(provinces, cluster_row(edition="2025")).startswith("Cao nhất là Quảng Ninh")
+    with pytest.raises(geo.EditionMismatchError):
+        nr.headline(cluster_row(), best={**QN, "edition": "2025"})
+    note = an.territory_note("Cụm II", "2025")
+    with pytest.raises(geo.EditionMismatchError, match="territory_sentence"):
+        nr.territory_sentence(note, cluster_row())
+    assert "Bắc Ninh cũ (27)" in nr.territory_sentence(note, cluster_row(edition="2025", period="2026-H1"))
+
+
+def test_a_summary_takes_a_period_object():
+    obs = complete_country()
+    by_text = nr.cluster_summary(obs, "Cụm II", "2019-H1")
+    pd.testing.assert_frame_equal(nr.cluster_summary(obs, "Cụm II", Period(2019, 1)), by_text)
+    assert nr.text(nr.province_summary(obs, "Quảng Ninh", Period(2019, 1))).startswith("Đến hết 6/2019")

@@ -1,0 +1,153 @@
+"""A group's value as a ratio of sums over the members that reported, with its coverage and, if empty, why."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from khanalytics.analysis import lookups as lk
+from khanalytics.analysis.groups import Group, as_group, members_on, territory_note
+from khanalytics.analysis.measures import DEFAULT_THRESHOLDS, Measure, Threshold, compute, measure, missing
+from khanalytics.analysis.observations import PeriodSpec, map_of, mark, normalise, periods_in
+from khanalytics.analysis.values import values_of
+from khanalytics.formatting import fmt_percent
+from khanalytics.periods import Period
+
+AGGREGATE_COLUMNS = [
+    "group", "group_kind", "group_label", "group_label_en", "indicator", "period", "edition", "value", "numerator",
+    "denominator", "n_reporting", "n_members", "reporting", "missing", "population_share", "synthetic",
+    "min_members", "min_population", "reason_vi", "reason_en", "missing_detail_vi", "missing_detail_en",
+    "outside_parts", "unit",
+]
+"""The columns of ``aggregate``, one row per period."""
+_EPS = 1e-9
+
+
+def aggregate(
+    obs: pd.DataFrame,
+    indicator: str,
+    group: object,
+    periods: PeriodSpec = None,
+    *,
+    edition: str | None = None,
+    threshold: Threshold | None = None,
+    clusters_path: str | Path | None = None,
+) -> pd.DataFrame:
+    """The indicator for a group, one row per period: a ratio of sums over the members that reported.
+
+    ``group``: see :func:`as_group`. ``edition``: the map (None: the map in
+    force at each period). ``threshold``: coverage needed (default by kind
+    of group, see ``DEFAULT_THRESHOLDS``). Below it, or when the members
+    cannot be drawn on that map, ``value`` is NaN and ``reason_vi`` /
+    ``reason_en`` say why. Columns: ``AGGREGATE_COLUMNS``; ``reporting`` and
+    ``missing`` are tuples of codes on the map used, ``outside_parts`` the old
+    provinces included from outside the group's 2008 territory.
+    """
+    g = as_group(group, edition=edition, clusters_path=clusters_path)
+    m = measure(indicator)
+    data = normalise(obs)
+    wanted = periods_in(data, periods)
+    return aggregate_from(values_of(data, m, wanted, edition), g, m, wanted, edition, threshold)
+
+
+def aggregate_from(pv: pd.DataFrame, g: Group, m: Measure, periods: list[Period], edition: str | None,
+                   threshold: Threshold | None) -> pd.DataFrame:
+    """``aggregate`` from province values already computed (compare and scorecard reuse theirs)."""
+    th = threshold or DEFAULT_THRESHOLDS[g.kind]
+    rows = []
+    outside: dict[str, tuple[str, ...]] = {}
+    for p in periods:
+        ed = map_of(p, edition)
+        if ed not in outside:
+            outside[ed] = tuple(territory_note(g, ed).query("change == 'added'")["code_2008"]) \
+                if g.kind in ("cluster", "region") else ()
+        sub = pv[(pv["period"] == p.code) & (pv["edition"] == ed)].set_index("code")
+        rows.append(_one(sub, g, m, p, ed, th, outside[ed]))
+    return mark(pd.DataFrame(rows, columns=AGGREGATE_COLUMNS), edition)
+
+
+def _one(sub: pd.DataFrame, g: Group, m: Measure, period: Period, ed: str, th: Threshold,
+         outside: tuple[str, ...]) -> dict:
+    codes, why_vi, why_en = members_on(g, ed, period)
+    row = {
+        "group": g.key, "group_kind": g.kind, "group_label": g.label_vi, "group_label_en": g.label_en,
+        "indicator": m.code, "period": period.code, "edition": ed, "value": np.nan, "numerator": np.nan,
+        "denominator": np.nan, "n_reporting": 0, "n_members": len(codes), "reporting": (), "missing": codes,
+        "population_share": np.nan, "synthetic": False, "min_members": th.members, "min_population": th.population,
+        "reason_vi": why_vi, "reason_en": why_en, "missing_detail_vi": None, "missing_detail_en": None,
+        "outside_parts": outside, "unit": m.unit_vi,
+    }
+    if not codes:
+        return row
+    mem = sub.reindex(list(codes))
+    ok = mem["reported"].fillna(False).astype(bool).to_numpy()
+    rep = mem[ok]
+    reporting = tuple(rep.index)
+    absent = tuple(c for c in codes if c not in set(reporting))
+    row.update(n_reporting=len(reporting), reporting=reporting, missing=absent,
+               synthetic=bool(rep["synthetic"].any()) if len(rep) else False)
+    pops = mem["coverage_population"].to_numpy(dtype="float64")
+    if not np.isnan(pops).any() and pops.sum() > 0:
+        row["population_share"] = float(pops[ok].sum() / pops.sum())
+    only: tuple[str, str] | None = None
+    why_vi_each: list[str] = []
+    if absent:
+        detail = mem.loc[list(absent)]
+        why_vi_each = [r if isinstance(r, str) and r else "không có số liệu" for r in detail["reason_vi"]]
+        why_en_each = [r if isinstance(r, str) and r else "no data" for r in detail["reason_en"]]
+        row["missing_detail_vi"] = "; ".join(f"{lk.name(c, ed)}: {r}" for c, r in zip(absent, why_vi_each,
+                                                                                      strict=True))
+        row["missing_detail_en"] = "; ".join(f"{lk.name(c, ed, 'en')}: {r}" for c, r in zip(absent, why_en_each,
+                                                                                             strict=True))
+        if len(codes) == 1:
+            only = (why_vi_each[0], why_en_each[0])
+    sums = {e: float(rep[e].sum()) for e in m.inputs}
+    if reporting:
+        row["numerator"] = math.fsum(sums[e] for e in m.numerator)
+        if m.denominator:
+            row["denominator"] = sums[m.denominator]
+    where_vi, where_en = only or _coverage_problem(row, th, ed)
+    # absent because merged in 2025, not because they did not report: say so
+    if where_vi and absent and not only and all("1/7/2025" in r for r in why_vi_each):
+        where_vi += ("; các tỉnh này đã hợp nhất từ 1/7/2025 nên không tách được số liệu trên bản đồ 63 tỉnh"
+                     if ed == "2008" else "; số liệu trước 1/7/2025 của các phần hợp thành chưa đủ")
+        where_en += ("; these provinces merged on 1 July 2025 and their figures cannot be split out"
+                     if ed == "2008" else "; the parts they were made from did not all report before July 2025")
+    if where_vi:
+        row["reason_vi"], row["reason_en"] = where_vi, where_en
+        return row
+    value = compute(m, sums)
+    if math.isnan(value):
+        row["reason_vi"] = "mẫu số bằng 0"
+        row["reason_en"] = "the denominator is zero"
+        return row
+    row["value"] = value
+    return row
+
+
+def _coverage_problem(row: dict, th: Threshold, ed: str) -> tuple[str | None, str | None]:
+    n, k = row["n_members"], row["n_reporting"]
+    unit_vi = "tỉnh, thành phố"
+    more = len(row["missing"]) - 8
+    miss_vi = ", ".join(lk.name(c, ed) for c in row["missing"][:8]) + (f" và {more} tỉnh khác" if more > 0 else "")
+    miss_en = ", ".join(lk.name(c, ed, "en") for c in row["missing"][:8]) + (f" and {more} more" if more > 0 else "")
+    if k == 0:
+        return (f"không {unit_vi} nào báo cáo đủ số liệu để tính", "no province reported every figure needed")
+    if k / n + _EPS < th.members:
+        need = math.ceil(th.members * n - _EPS)
+        return (f"chỉ {k}/{n} {unit_vi} báo cáo đủ số liệu (thiếu: {miss_vi}); cần ít nhất {need}/{n}",
+                f"only {k} of {n} provinces reported every figure (missing: {miss_en}); at least {need} needed")
+    if th.population > 0:
+        share = row["population_share"]
+        if missing(share):
+            return ("không biết dân số của mọi thành viên nên không tính được độ phủ dân số",
+                    "the population of some members is unknown, so coverage cannot be checked")
+        if share + _EPS < th.population:
+            return (f"các {unit_vi} báo cáo đủ số liệu chỉ chiếm {fmt_percent(share * 100, 1)} dân số "
+                    f"(thiếu: {miss_vi}); cần ít nhất {fmt_percent(th.population * 100, 0)}",
+                    f"the provinces that reported hold only {fmt_percent(share * 100, 1, 'en')} of the population "
+                    f"(missing: {miss_en}); at least {fmt_percent(th.population * 100, 0, 'en')} needed")
+    return None, None

@@ -1,0 +1,116 @@
+"""The observation frame: read from the store, then put once into the one shape every analysis step reads.
+
+Public functions call :func:`normalise` at their entry and hand the result to
+the internal steps, so a frame is read, and its periods parsed, once per call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from khanalytics import geography as geo
+from khanalytics.errors import KhanalyticsError
+from khanalytics.periods import Period
+
+KEY = ["edition", "code", "period", "element"]
+"""What identifies one observation: a province of one map, a period, a data element."""
+REQUIRED_COLUMNS = (*KEY, "value")
+_CARRIED = ("reason_vi", "reason_en", "from_edition", "parts")  # kept when present (a harmonised frame)
+
+PeriodSpec = str | Period | Iterable[str | Period] | None
+"""Periods as callers give them: one, several, or None for every period of the frame."""
+
+
+class AnalysisError(KhanalyticsError, ValueError):
+    """An observation frame, indicator or group the analysis cannot use (a ValueError for old callers)."""
+
+    rule = "analysis"
+
+
+def load_observations(path: str | Path | None = None, **filters: object) -> pd.DataFrame:
+    """The current observations of a store file, opened read-only so a report never locks the store."""
+    from khanalytics.store import DEFAULT_PATH, Store
+
+    with Store(path or DEFAULT_PATH, read_only=True) as store:
+        return store.observations(**filters)  # type: ignore[arg-type]
+
+
+def load_flags(path: str | Path | None = None) -> pd.DataFrame:
+    """The quality flags still attached to current values, for the caveats of a report."""
+    from khanalytics.store import DEFAULT_PATH, Store
+
+    with Store(path or DEFAULT_PATH, read_only=True) as store:
+        return store.flags()
+
+
+def normalise(obs: pd.DataFrame) -> pd.DataFrame:
+    """A new frame with string codes ("01"), canonical period codes and float values; ``obs`` is not touched.
+
+    A map the frame declares (``geography.with_edition``) travels with the result.
+    """
+    missing = [c for c in REQUIRED_COLUMNS if c not in obs.columns]
+    if missing:
+        raise AnalysisError(
+            f"Bảng số liệu thiếu cột {missing} (cần bảng của Store.observations())",
+            f"the observation frame lacks columns {missing} (expected the frame of Store.observations())",
+            rule="missing_columns", value=missing,
+        )
+    out = pd.DataFrame({
+        "edition": obs["edition"].astype(str).to_numpy(),
+        "code": obs["code"].astype(str).str.zfill(2).to_numpy(),
+        "period": obs["period"].astype(str).to_numpy(),
+        "element": obs["element"].astype(str).to_numpy(),
+        "value": pd.to_numeric(obs["value"], errors="coerce").astype("float64").to_numpy(),
+        "kind": (obs["kind"].astype(object).to_numpy() if "kind" in obs.columns else np.full(len(obs), None)),
+    })
+    out["period"] = out["period"].map({p: Period.parse(p).code for p in out["period"].unique()})
+    for col in _CARRIED:
+        if col in obs.columns:
+            out[col] = obs[col].astype(object).to_numpy()
+    declared = obs.attrs.get(geo.EDITION_ATTR)
+    return geo.with_edition(out, declared) if declared is not None else out
+
+
+def content_key(data: pd.DataFrame) -> tuple:
+    """What a normalised frame holds (columns, declared map, a digest of every value), never where it lives:
+    a frame edited in place gets a new key, an equal copy the same one."""
+    rows = pd.util.hash_pandas_object(data, index=False).to_numpy()
+    return tuple(data.columns), data.attrs.get(geo.EDITION_ATTR), hashlib.blake2b(rows.tobytes()).hexdigest()
+
+
+def require_map(data: pd.DataFrame, edition: str, what: str) -> None:
+    """Refuse a frame that declares the other map; an undeclared observation frame is harmonised instead."""
+    if data.attrs.get(geo.EDITION_ATTR) is not None:
+        geo.require_edition(data, edition, what=what)
+
+
+def mark(frame: pd.DataFrame, edition: str | None = None) -> pd.DataFrame:
+    """``frame`` declared on ``edition``'s map, else on the one map its ``edition`` column holds (if only one)."""
+    if edition is None and "edition" in frame.columns:
+        found = frame["edition"].dropna().astype(str).unique()
+        edition = found[0] if len(found) == 1 else None
+    return geo.with_edition(frame, edition) if edition is not None else frame
+
+
+def period_objects(codes: Iterable[str]) -> dict[str, Period]:
+    """Each distinct period code parsed once, for loops that need dates or years."""
+    return {c: Period.parse(c) for c in dict.fromkeys(codes)}
+
+
+def periods_in(data: pd.DataFrame, periods: PeriodSpec) -> list[Period]:
+    """The periods asked for (default: every period of ``data``), parsed, distinct and in time order."""
+    if periods is None:
+        return sorted(period_objects(data["period"].unique()).values())
+    if isinstance(periods, str | Period):
+        return [Period.parse(periods)]
+    return sorted({Period.parse(p) for p in periods})
+
+
+def map_of(period: Period, edition: str | None) -> str:
+    """The map asked for, else the one in force at the period."""
+    return geo.check_edition(edition) if edition else geo.edition_for(period)
