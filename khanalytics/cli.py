@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -345,64 +346,44 @@ def boundaries_info(
 
 # --- reports -------------------------------------------------------------------------------------------
 
-render_app = typer.Typer(help="Render one report (papermill, then our offline HTML export).", no_args_is_help=True)
-app.add_typer(render_app, name="render")
-
-PeriodOption = Annotated[str, typer.Option("--period", "-p", help="2019-H1, 2019-H2 or 2019.")]
+PeriodOption = Annotated[str, typer.Option("--period", "-p", help="2019-H1 or 2019-H2 (the year's figures).")]
 OutOption = Annotated[Path, typer.Option("--output", "-o", help="Folder for the reports.")]
 EditionOption = Annotated[str, typer.Option("--edition", "-e", help="auto, 2008 or 2025.")]
 LangOption = Annotated[str | None, typer.Option("--lang", help="vi or en (default: the global --lang).", callback=_lang)]
 
 
-def _render_one(kind: str, key: str | None, period: str, output: Path, edition: str, lang: str, store: Path) -> None:
+class ReportKind(StrEnum):
+    """The kinds of report ``render`` makes."""
+
+    cluster = "cluster"
+    province = "province"
+    national = "national"
+
+
+@app.command("render")
+def render_command(
+    kind: Annotated[ReportKind, typer.Argument(help="cluster (against the country), province (against its cluster "
+                                                    "and the country) or national (all provinces and clusters).")],
+    cluster: Annotated[str, typer.Option("--cluster", "-c", help="Cluster: number, slug or name.")] = "dong-bac",
+    province: Annotated[str | None, typer.Option("--province", help="Province: name or code on the map.")] = None,
+    period: PeriodOption = "2019-H1",
+    output: OutOption = Path("reports"),
+    edition: EditionOption = "auto",
+    lang: LangOption = None,
+    store: StoreOption = DEFAULT_STORE,
+) -> None:
+    """Render one report (papermill, then our offline HTML export)."""
     from khanalytics import report
     from khanalytics.report.params import resolve_store
 
-    resolve_store(store)  # no store: say so before any kernel starts
-    job = report.plan(kind, key=key, period=period, edition=edition, lang=lang, store=store, out_dir=output)
+    key = {"cluster": cluster, "province": province}.get(kind.value)
+    job = report.plan(kind.value, key=key, period=period, edition=edition, lang=lang, store=store, out_dir=output)
+    resolve_store(store)  # no store: said before any kernel starts
     result = report.render(job)
     if result.status != "ok":
         console.print(f"[red]{rich_escape(result.error or '')}[/red]")
         raise typer.Exit(1)
     console.print(f"{result.output} ({result.bytes / 1e6:.1f} MB, {result.seconds:.1f} s)")
-
-
-@render_app.command("cluster")
-def render_cluster(
-    cluster: Annotated[str, typer.Option("--cluster", "-c", help="Number, slug or name.")] = "dong-bac",
-    period: PeriodOption = "2019-H1",
-    output: OutOption = Path("reports"),
-    edition: EditionOption = "auto",
-    lang: LangOption = None,
-    store: StoreOption = DEFAULT_STORE,
-) -> None:
-    """A cluster against the country."""
-    _render_one("cluster", cluster, period, output, edition, lang, store)
-
-
-@render_app.command("province")
-def render_province(
-    province: Annotated[str, typer.Option("--province", help="Name or code on the period's map.")],
-    period: PeriodOption = "2019-H1",
-    output: OutOption = Path("reports"),
-    edition: EditionOption = "auto",
-    lang: LangOption = None,
-    store: StoreOption = DEFAULT_STORE,
-) -> None:
-    """One province against its cluster and the country."""
-    _render_one("province", province, period, output, edition, lang, store)
-
-
-@render_app.command("national")
-def render_national(
-    period: PeriodOption = "2019-H1",
-    output: OutOption = Path("reports"),
-    edition: EditionOption = "auto",
-    lang: LangOption = None,
-    store: StoreOption = DEFAULT_STORE,
-) -> None:
-    """All provinces and clusters."""
-    _render_one("national", None, period, output, edition, lang, store)
 
 
 @app.command("render-all")

@@ -102,15 +102,3 @@ def test_page_is_self_contained(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == [path]  # no temporary file left behind
     # a map carries its phone layout in layout.meta: its div must still be reproducible
     assert assets.figure_div(fig) == assets.figure_div(fig) and "kha_adapt" in assets.figure_div(fig)
-
-
-def test_gallery_on_the_sample_store(sample_store, tmp_path):
-    from khanalytics.report.gallery import sample_data, write_gallery
-
-    data, synthetic = sample_data(sample_store)
-    assert synthetic
-    rate = data["members"].query("period == '2019-H1'")
-    assert rate["members"].sum() == 19_797_618  # the sample's national members at 2019-H1, not made-up ones
-    page = write_gallery(tmp_path / "g.html", store=sample_store).read_text(encoding="utf-8")
-    assert "bộ số liệu mẫu" in page and "minh hoạ" in page
-

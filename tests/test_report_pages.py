@@ -1,6 +1,5 @@
 """Pages and fragments come only from autoescaped templates; files are written atomically."""
 
-import json
 import os
 import re
 from pathlib import Path
@@ -9,7 +8,7 @@ import plotly.graph_objects as go
 import pytest
 from markupsafe import Markup
 
-from khanalytics.report import assets, pages
+from khanalytics.report import pages
 
 EVIL = "<img src=x onerror=alert(1)>"
 
@@ -50,20 +49,6 @@ def test_the_environment_escapes_every_template() -> None:
     env = pages.environment()
     assert env.autoescape is True
     assert env.from_string("{{ x }}").render(x=EVIL) == "&lt;img src=x onerror=alert(1)&gt;"
-
-
-def test_geo_seed_covers_the_names_plotly_asks_for() -> None:
-    js = assets.geo_assets_js()
-    for name in ("world_110m", "world_50m", "asia_50m", "north-america_110m"):
-        assert f'"{name}"' in js
-    empty = json.loads(re.search(r"var empty=(\{.*?\});", js).group(1))
-    assert empty["type"] == "Topology" and set(empty["objects"]) >= {"land", "countries", "coastlines"}
-
-
-def test_figure_div_is_stable_and_configured() -> None:
-    a, b = assets.figure_div(_figure()), assets.figure_div(_figure())
-    assert a == b  # same figure, same id: reproducible reports
-    assert '"displaylogo": false' in a and '"responsive": true' in a and "cdn" not in a.lower()
 
 
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -101,8 +101,9 @@ def require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
 
 
 def codes(series: pd.Series) -> pd.Series:
-    """Province codes as the map writes them: two digits, as text ("1" → "01")."""
-    return series.astype(str).str.strip().str.zfill(2)
+    """Province codes as the map writes them: two digits, as text ("1" → "01", 22.0 from a float column → "22")."""
+    text = series.astype(str).str.strip()
+    return text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True).str.zfill(2)
 
 
 def name_col(lang: str) -> str:

@@ -7,7 +7,6 @@ province names and other texts from data can never become markup; the styles tra
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import Any
 
 import jinja2
@@ -15,6 +14,7 @@ from markupsafe import Markup
 
 from khanalytics.figures._common import FigureError, is_missing_text
 from khanalytics.formatting import check_lang
+from khanalytics.templating import environment
 
 KPI_CSS = """
 .kha-kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:12px;margin:12px 0}
@@ -44,14 +44,8 @@ _TONES = {
 _OPTIONAL = (("change_text", "change"), ("gap_text", "gap"), ("note", "note"))
 
 
-@cache
 def _template() -> jinja2.Template:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("khanalytics.figures", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return env.get_template("kpi_cards.html.j2")
+    return environment("khanalytics.figures").get_template("kpi_cards.html.j2")
 
 
 def _card(card: Mapping[str, Any]) -> dict[str, Any]:

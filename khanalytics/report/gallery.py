@@ -216,73 +216,25 @@ def gallery_blocks(
     blocks.append(htmlpage.paragraph(note, "kha-subtitle"))
 
     blocks.append(htmlpage.heading(w["maps"]))
-    common = dict(indicator_label=w["rate"], lang=lang, provenance_note=note)
-    b08, b25 = boundaries.get("2008"), boundaries.get("2025")
-    blocks.append(
-        figures.choropleth(
-            rates_last,
-            edition="2008",
-            highlight=members_now,
-            highlight_label=cluster_name,
-            boundaries=b08,
-            archipelagos=archipelagos,
-            subtitle=f"{when} · {w['map63']}",
-            bins=[0, 10, 15, 20, 25, 30, 50],
-            **common,
-        )
-    )
-    blocks.append(
-        figures.choropleth(
-            rates_last,
-            edition="2008",
-            highlight=members_now,
-            highlight_label=cluster_name,
-            boundaries=b08,
-            archipelagos=archipelagos,
-            focus="highlight",
-            show_archipelagos=False,
-            height=560,
-            subtitle=f"{when} · {cluster_name} · {w['zoom']}",
-            bins=[0, 10, 15, 20, 25, 30, 50],
-            **common,
-        )
-    )
+    common = dict(indicator_label=w["rate"], lang=lang, provenance_note=note, highlight_label=cluster_name)
     members_2025 = clusters.members(CLUSTER, at=PERIOD_2025)
-    blocks.append(
-        figures.choropleth(
-            data["values_2025"],
-            edition="2025",
-            boundaries=b25,
-            archipelagos=archipelagos,
-            highlight=members_2025,
-            highlight_label=cluster_name,
-            subtitle=f"{period_label(PERIOD_2025, lang, 'end')} · {w['map34']}",
-            **common,
-        )
-    )
-    blocks.append(
-        figures.tile_map(
-            rates_last,
-            edition="2008",
-            highlight=members_now,
-            highlight_label=cluster_name,
-            grid=grids.get("2008"),
-            subtitle=f"{when} · {w['tiles']}",
-            bins=[0, 10, 15, 20, 25, 30, 50],
-            **common,
-        )
-    )
-    blocks.append(
-        figures.tile_map(
-            data["values_2025"],
-            edition="2025",
-            highlight=members_2025,
-            highlight_label=cluster_name,
-            grid=grids.get("2025"),
-            subtitle=f"{period_label(PERIOD_2025, lang, 'end')} · {w['map34']}",
-            **common,
-        )
-    )
+    when_2025 = period_label(PERIOD_2025, lang, "end")
+    # each map: its values, highlighted members and what its subtitle says (63 provinces with fixed classes)
+    on_map = {
+        "2008": dict(values=rates_last, highlight=members_now, bins=[0, 10, 15, 20, 25, 30, 50]),
+        "2025": dict(values=data["values_2025"], highlight=members_2025),
+    }
+    b08 = boundaries.get("2008")
+    blocks.append(figures.choropleth(**on_map["2008"], edition="2008", boundaries=b08, archipelagos=archipelagos,
+                                     subtitle=f"{when} · {w['map63']}", **common))
+    blocks.append(figures.choropleth(**on_map["2008"], edition="2008", boundaries=b08, archipelagos=archipelagos,
+                                     focus="highlight", show_archipelagos=False, height=560,
+                                     subtitle=f"{when} · {cluster_name} · {w['zoom']}", **common))
+    blocks.append(figures.choropleth(**on_map["2025"], edition="2025", boundaries=boundaries.get("2025"),
+                                     archipelagos=archipelagos, subtitle=f"{when_2025} · {w['map34']}", **common))
+    tile_subtitles = {"2008": f"{when} · {w['tiles']}", "2025": f"{when_2025} · {w['map34']}"}
+    for ed, subtitle in tile_subtitles.items():
+        blocks.append(figures.tile_map(**on_map[ed], edition=ed, grid=grids.get(ed), subtitle=subtitle, **common))
 
     blocks.append(htmlpage.heading(w["trends"]))
     series = []

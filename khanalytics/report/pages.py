@@ -20,6 +20,7 @@ import jinja2
 import plotly.graph_objects as go
 from markupsafe import Markup
 
+from khanalytics import templating
 from khanalytics.errors import KhanalyticsError, ParameterError
 from khanalytics.formatting import check_lang
 from khanalytics.report.assets import figure_div, head_scripts
@@ -33,17 +34,10 @@ class PageBlockError(KhanalyticsError, TypeError):
 
 @cache
 def environment() -> jinja2.Environment:
-    """The package's template environment: autoescape on for every template, undefined names are errors."""
+    """The report templates' environment (autoescape on, undefined names are errors), with the page font."""
     from khanalytics.figures.theme import FONT_FAMILY
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("khanalytics.report", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = templating.environment("khanalytics.report").overlay()
     env.globals["font_family"] = Markup(FONT_FAMILY)  # our own constant, quotes and all
     return env
 
@@ -130,18 +124,14 @@ def write_page(
     title: str,
     blocks: Iterable[go.Figure | Markup | str],
     lang: str = "vi",
-    *,
-    subtitle: str | None = None,
-    notice: str | None = None,
-    footer: str | None = None,
-    extra_css: str = "",
+    **options: str | None,
 ) -> Path:
     """Write one self-contained HTML page and return its path.
 
     ``blocks``, in order: a plotly ``Figure`` (drawn), ``markupsafe.Markup`` (trusted HTML such as
     :func:`khanalytics.figures.kpi_cards` or :func:`heading`, inserted as is) or a plain ``str`` (escaped,
-    as a paragraph). ``title``, ``subtitle``, ``notice`` (e.g. "Số liệu minh hoạ") and ``footer`` are
-    escaped. plotly.js is inlined once; nothing is loaded from the network.
+    as a paragraph). ``options`` are those of :func:`render_page`: ``subtitle``, ``notice`` (e.g. "Số liệu
+    minh hoạ") and ``footer`` are escaped, ``extra_css`` is the caller's own CSS. plotly.js is inlined once;
+    nothing is loaded from the network.
     """
-    text = render_page(title, blocks, lang, subtitle=subtitle, notice=notice, footer=footer, extra_css=extra_css)
-    return atomic_write_text(path, text)
+    return atomic_write_text(path, render_page(title, blocks, lang, **options))  # type: ignore[arg-type]
