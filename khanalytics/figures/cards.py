@@ -77,7 +77,7 @@ def kpi_cards(cards: Sequence[Mapping[str, Any]], lang: str = "vi") -> Markup:
     Each card: ``label``, ``value_text`` (already formatted, e.g. "24,07 %"), optional ``change_text``
     ("+1,08 điểm % so với cùng kỳ"), ``gap_text`` ("cao hơn cả nước 3,35 điểm %"), ``note`` (coverage,
     source) and ``tone`` ("positive" blue, "negative" vermillion, "neutral"). Every text is escaped; the
-    result is ``markupsafe.Markup`` (a str) ready for :func:`khanalytics.htmlpage.write_page` or
+    result is ``markupsafe.Markup`` (a str) ready for :func:`khanalytics.report.pages.write_page` or
     ``IPython.display.HTML``.
     """
     lang = check_lang(lang)

@@ -3,7 +3,7 @@
 plotly lays titles out in fractions of the figure's height, so a long title overlaps the plot as soon as the
 figure is short or narrow. Here every piece is placed from the figure's edges in pixels, and each figure
 stores a second, narrow layout (``layout.meta["kha_adapt"]``) that the page script of
-:mod:`khanalytics.htmlpage` switches to below :data:`NARROW_PX`.
+:mod:`khanalytics.report.assets` switches to below :data:`NARROW_PX`.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def set_adapt(
     """Store a narrow (phone) variant in ``layout.meta["kha_adapt"]``: relayout entries (``narrow``, plus the
     rewrapped title block; ``height`` is the plot's own height on a phone, ``extra_top`` its extra top room),
     restyle entries ``style`` for ``traces``, and the current (wide) values of all of them. The page script
-    of :mod:`khanalytics.htmlpage` switches between the two when the figure is narrower than NARROW_PX."""
+    of :mod:`khanalytics.report.assets` switches between the two when the figure is narrower than NARROW_PX."""
     base = fig.layout.meta["kha_titles"]
 
     def block(height: int, extra_top: int, narrow: bool) -> dict[str, Any]:

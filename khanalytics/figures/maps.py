@@ -8,7 +8,7 @@ reference layer from :mod:`khanalytics.boundaries` (the geoBoundaries polygons i
 archipelagos and tile grid). Nothing else is read.
 
 Maps use ``go.Choropleth`` on the province GeoJSON (never MapLibre, which draws nothing from ``file://``);
-:mod:`khanalytics.htmlpage` makes them work offline.
+:mod:`khanalytics.report.assets` makes them work offline.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def choropleth(
     provinces. Hover: "Quảng Ninh: 31,80 %".
 
     The trace is a ``go.Choropleth`` (one path per province, featureidkey ``properties.code``). Opened
-    offline it needs the page to seed plotly's geo assets: see :mod:`khanalytics.htmlpage`.
+    offline it needs the page to seed plotly's geo assets: see :mod:`khanalytics.report.assets`.
     """
     lang = check_lang(lang)
     require(values, ("code", "value"), "values")

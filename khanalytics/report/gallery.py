@@ -20,7 +20,7 @@ import pandas as pd
 from khanalytics import clusters, figures, geography
 from khanalytics.formatting import check_lang, fmt_number, fmt_percent, fmt_points, period_label
 from khanalytics.periods import Period, half_years
-from khanalytics.report import pages as htmlpage
+from khanalytics.report import pages
 
 CLUSTER = "dong-bac"
 LAST_2008 = "2019-H1"
@@ -190,7 +190,7 @@ def gallery_blocks(
     cl_rows = last[last["code"].isin(members_now)].dropna()
     when = period_label(LAST_2008, lang, "end")
 
-    blocks: list[Any] = [htmlpage.heading(w["kpi"])]
+    blocks: list[Any] = [pages.heading(w["kpi"])]
     cards = [
         {
             "label": f"{w['members']} — {cluster_name}",
@@ -213,9 +213,9 @@ def gallery_blocks(
         },
     ]
     blocks.append(figures.kpi_cards(cards, lang))
-    blocks.append(htmlpage.paragraph(note, "kha-subtitle"))
+    blocks.append(pages.paragraph(note, "kha-subtitle"))
 
-    blocks.append(htmlpage.heading(w["maps"]))
+    blocks.append(pages.heading(w["maps"]))
     common = dict(indicator_label=w["rate"], lang=lang, provenance_note=note, highlight_label=cluster_name)
     members_2025 = clusters.members(CLUSTER, at=PERIOD_2025)
     when_2025 = period_label(PERIOD_2025, lang, "end")
@@ -236,7 +236,7 @@ def gallery_blocks(
     for ed, subtitle in tile_subtitles.items():
         blocks.append(figures.tile_map(**on_map[ed], edition=ed, grid=grids.get(ed), subtitle=subtitle, **common))
 
-    blocks.append(htmlpage.heading(w["trends"]))
+    blocks.append(pages.heading(w["trends"]))
     series = []
     for p, frame in by_period.items():
         for code in members_now:
@@ -283,7 +283,7 @@ def gallery_blocks(
         )
     )
 
-    blocks.append(htmlpage.heading(w["ranks"]))
+    blocks.append(pages.heading(w["ranks"]))
     bars = rates_last.assign(name=rates_last["code"].map(names), highlight=rates_last["code"].isin(members_now))
     blocks.append(
         figures.ranked_bar(
@@ -366,6 +366,6 @@ def write_gallery(path: str | os.PathLike[str] = "reports/gallery.html", lang: s
                            else f"Drawn on the values of {source} (reported or published figures included).")
             w["note"] = w["notice"]
     blocks = gallery_blocks(lang, **kwargs)
-    return htmlpage.write_page(
+    return pages.write_page(
         path, w["title"], blocks, lang, subtitle=w["subtitle"], notice=w["notice"], footer=w["footer"]
     )
