@@ -245,3 +245,29 @@ def test_alias_file_has_no_collisions_within_an_edition():
     for edition in geo.EDITIONS:
         for key, codes in geo._index(edition).items():
             assert len(codes) <= 1 or key in ambiguous, (edition, key, codes)
+
+
+def test_reference_frames_are_handed_out_as_copies():
+    table = geo.crosswalk()
+    table.loc[table["code_2008"] == "24", "code_2025"] = "99"
+    assert geo.successor("24") == "24" and geo.crosswalk().equals(geo.crosswalk())
+    assert (geo.crosswalk().loc[lambda t: t["code_2008"] == "24", "code_2025"] == "24").all()
+    provinces = geo.provinces("2025")
+    provinces["name_vi"] = "x"
+    assert geo.province_name("24", "2025") == "Bắc Ninh" and (geo.provinces("2025")["name_vi"] != "x").all()
+
+
+def test_frames_carry_their_edition_like_a_crs():
+    import pandas as pd
+
+    marked = geo.with_edition(pd.DataFrame({"code": ["24"], "value": [1.0]}), "2008")
+    assert geo.edition_of(marked) == "2008" and geo.edition_of(marked.copy()) == "2008"
+    assert geo.require_edition(marked, "2008") == "2008"
+    with pytest.raises(geo.EditionMismatchError) as err:
+        geo.require_edition(marked, "2025", what="bản đồ")
+    assert "2008" in err.value.vi and "harmonise" in err.value.en
+    mixed = pd.DataFrame({"code": ["24", "24"], "edition": ["2008", "2025"]})
+    assert geo.edition_of(mixed) is None
+    with pytest.raises(geo.EditionMismatchError):
+        geo.require_edition(mixed, "2025")
+    assert geo.require_edition(pd.DataFrame({"code": ["24"]}), "2025") == "2025"  # unmarked: taken at its word
