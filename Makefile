@@ -12,11 +12,13 @@ help:
 	@echo "make lab      open JupyterLab on notebooks/"
 	@echo "make bench    run the benchmarks"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py jupyter-config/jupyter_nbconvert_config.json
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "khanalytics needs Python 3.11 or newer")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# nbconvert's config for this environment (a wheel installs it; setuptools skips data files when editable)
+	mkdir -p $(VENV)/etc/jupyter && cp jupyter-config/jupyter_nbconvert_config.json $(VENV)/etc/jupyter/
 	touch $(STAMP)
 
 STORE ?= data/khanalytics.duckdb

@@ -178,7 +178,7 @@ def _overlap(a: Membership, b: Membership) -> bool:
 
 def _cluster_key(key: str | int) -> str:
     text = str(key).strip()
-    text = re.sub(r"^(?:cum|cụm|cluster)\s*(?:so|số|no\.?)?\s*", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^(?:cum|cụm|cluster)\s*:?\s*(?:so|số|no\.?)?\s*", "", text, flags=re.IGNORECASE)
     if text.upper() in _ROMAN:
         return str(_ROMAN[text.upper()])
     if text.isdigit():

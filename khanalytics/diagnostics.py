@@ -11,6 +11,9 @@ from dataclasses import asdict, dataclass
 from typing import Literal
 
 from khanalytics.errors import KhanalyticsError
+from khanalytics.formatting import fmt_number
+
+MAX_VALUE_CHARS = 80  # a value longer than this is cut in messages, its length said (a 1 MB name was printed whole)
 
 Severity = Literal["error", "flag"]
 
@@ -50,7 +53,8 @@ class Issue:
         """The whole sentence in one language: severity, rule, place, value, what was expected."""
         vi = lang != "en"
         label = RULES.get(self.rule, (self.rule, self.rule))[0 if vi else 1]
-        value = "" if self.value is None else (f" giá trị {self.value!r}" if vi else f" value {self.value!r}")
+        value = "" if self.value is None else (f" giá trị {shown_value(self.value, lang)}" if vi
+                                               else f" value {shown_value(self.value, lang)}")
         expected = self.expected_vi if vi else self.expected_en
         detail = self.detail_vi if vi else self.detail_en
         kind = ("LỖI" if self.severity == "error" else "CẢNH BÁO") if vi else self.severity.upper()
@@ -71,6 +75,22 @@ class Issue:
         out["message_vi"] = self.message("vi")
         out["message_en"] = self.message("en")
         return out
+
+
+def shown_value(value: object, lang: str = "vi") -> str:
+    """A value as a message shows it: numbers the Vietnamese way (1.353.723, not 1.35372e+06), long text cut."""
+    if isinstance(value, bool):
+        return repr(value)
+    if isinstance(value, int | float):
+        if value != value or value in (float("inf"), float("-inf")) or abs(value) >= 1e18:
+            return repr(value)
+        decimals = 0 if float(value).is_integer() else min(6, len(repr(float(value)).split(".")[-1]))
+        return fmt_number(value, decimals, lang)
+    text = repr(str(value))
+    if len(text) > MAX_VALUE_CHARS:
+        n = fmt_number(len(str(value)), 0, lang)
+        return text[: MAX_VALUE_CHARS - 10] + ("…' (" + n + (" ký tự)" if lang != "en" else " characters)"))
+    return text
 
 
 # rule code -> (Vietnamese label, English label)
@@ -95,6 +115,18 @@ RULES: dict[str, tuple[str, str]] = {
     "population_far_from_official": ("dân số báo cáo lệch quá 10 % so với số chính thức", "reported population more than 10 % from the official figure"),
     "large_change_on_last_year": ("thay đổi quá ±30 % so với cùng kỳ", "change beyond ±30 % on the same period last year"),
     "totals_mismatch": ("hàng tổng không bằng tổng các hàng", "totals row differs from the sum of the rows"),
+    "too_many_cells": ("tệp có quá nhiều ô", "the file holds too many cells"),
+    "conflicting_period": ("các dấu hiệu về kỳ báo cáo không khớp nhau", "the clues to the period disagree"),
+    "period_overridden": ("kỳ báo cáo theo --period, khác với tệp", "period set by --period, unlike the file's"),
+    "formula_without_value": ("công thức không có giá trị", "formula without a value"),
+    "implausible_value": ("giá trị không thể có", "impossible value"),
+    "plus_sign": ("số có dấu '+' đứng trước", "number with a leading '+'"),
+    "hidden_value": ("số liệu trong hàng hoặc cột bị ẩn", "value in a hidden row or column"),
+    "external_links": ("tệp liên kết tới tệp khác", "the workbook links to other workbooks"),
+    "district_table": ("bảng theo huyện của một tỉnh", "a table of one province's districts"),
+    "incomplete_district_table": ("bảng huyện chưa đủ số liệu", "district table incomplete"),
+    "district_sum_mismatch": ("hàng toàn tỉnh không bằng tổng các huyện", "province row differs from the districts' sum"),
+    "rate_mismatch": ("tỷ lệ ghi trong tệp khác tỷ lệ tính từ số liệu", "stated rate differs from the one computed"),
 }
 
 

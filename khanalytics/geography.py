@@ -76,6 +76,7 @@ class ProvinceNameError(GeographyError, KeyError):
         self.edition = edition
         self.suggestions = suggestions
         self.reason = reason
+        self.reason_en = reason_en or reason
         closest = ", ".join(suggestions)
         vi = f"Không nhận ra tỉnh/thành {value!r} trên bản đồ {edition}."
         en = f"Unknown province {value!r} on the {edition} map."
@@ -287,6 +288,44 @@ _TRAILING_NOTE = re.compile(r"(?<=\S)\s*\([^()]*\)\s*$")
 _SUFFIX = re.compile(r"(?:\s+(?:province|city|municipality))+$")
 
 
+# Units below a province, by the word provinces put before their name. "Thành phố"/"TP" is a province only for
+# the centrally-run cities (kind "thành phố" in provinces.csv); "TP Thái Bình" is Thái Bình province's city.
+_SUBDIVISIONS = (
+    (re.compile(r"^(?:thanh pho|tp|t p)\s+(.+)$"), "city", "thành phố thuộc tỉnh", "a provincial city"),
+    (re.compile(r"^(?:thi xa|tx)\s+(.+)$"), "town", "thị xã", "a town"),
+    (re.compile(r"^huyen\s+(.+)$"), "district", "huyện", "a rural district"),
+    (re.compile(r"^quan\s+(.+)$"), "district", "quận", "an urban district"),
+    (re.compile(r"^phuong\s+(.+)$"), "ward", "phường", "a ward"),
+    (re.compile(r"^(?:xa|thi tran)\s+(.+)$"), "commune", "xã, thị trấn", "a commune"),
+)
+
+
+def subdivision(name: object, *, edition: str | int) -> tuple[str, str, str] | None:
+    """(kind, Vietnamese, English) when ``name`` names a unit below a province ("TP Thái Bình", "Huyện Đông Hưng").
+
+    A provincial city often shares its province's name; storing its figures
+    as the province's replaced 1,8 million people by 206.000. Only the
+    centrally-run cities ("TP Hà Nội", "TP. Huế" on the 2025 map) are
+    provinces when written with "Thành phố".
+    """
+    ed = check_edition(edition)
+    if isinstance(name, bool) or name is None or isinstance(name, int | float):
+        return None
+    s = " ".join(_PUNCT.sub(" ", soft_fold(unicodedata.normalize("NFKC", str(name)))).split())
+    s = re.sub(r"^tinh\s+", "", s)
+    for pattern, kind, vi, en in _SUBDIVISIONS:
+        match = pattern.match(s)
+        if not match:
+            continue
+        if kind == "city":
+            codes = _index(ed).get(name_key(match.group(1)))
+            table = _edition_table(ed).set_index("code")
+            if codes and len(codes) == 1 and table.loc[next(iter(codes)), "kind"] == "thành phố":
+                return None
+        return kind, vi, en
+    return None
+
+
 def name_key(text: object) -> str:
     """A comparison key: no diacritics, case, punctuation, spaces or prefix.
 
@@ -357,6 +396,10 @@ def resolve_province(name: object, *, edition: str | int) -> str:
         if code in _codes(ed):
             return code
         raise ProvinceNameError(name, ed, [], "Mã không có trên bản đồ này.", "No such code on this map.")
+    below = subdivision(text, edition=ed)
+    if below is not None:
+        raise ProvinceNameError(name, ed, [], f"Đây là {below[1]}, không phải một tỉnh/thành.",
+                                f"This is {below[2]}, not a province.")
     key = name_key(text)
     codes = _index(ed).get(key)
     if codes is not None and len(codes) == 1:

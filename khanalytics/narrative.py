@@ -34,7 +34,7 @@ from khanalytics.formatting import (
     is_missing,
     period_label,
 )
-from khanalytics.periods import Period
+from khanalytics.periods import Period, half_year
 
 PROVINCE_DECIMALS = 1
 """Provincial rates in sentences are written with one decimal ("Quảng Ninh đạt 31,8 %")."""
@@ -492,7 +492,7 @@ def summary(
     (``flags`` = Store.flags()), synthetic.
     """
     lang = check_lang(lang)
-    p = Period.parse(period)
+    p = half_year(period)
     ed = geo.check_edition(edition) if edition else geo.edition_for(p)
     g = an.as_group(group, edition=ed, clusters_path=clusters_path)
     if edition is None and g.edition is not None and g.edition != ed:
@@ -544,7 +544,7 @@ def cluster_summary(obs: pd.DataFrame, cluster: object, period: str | Period, **
 
 def province_summary(obs: pd.DataFrame, province: object, period: str | Period, **options: object) -> pd.DataFrame:
     """``summary`` for a province (name or code on the map of ``edition``, else of the period)."""
-    p = Period.parse(period)
+    p = half_year(period)
     ed = str(options.get("edition") or geo.edition_for(p))
     g = province if isinstance(province, an.Group) else an.province(province, ed)
     return summary(obs, g, p, **options)  # type: ignore[arg-type]

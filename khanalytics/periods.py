@@ -3,6 +3,13 @@
 A period is identified by the date it ends: stocks are counted on that day,
 flows are summed over the period. The end date decides which edition of the
 administrative map the period belongs to.
+
+One rule for years: the association reports twice a year, and a year's
+figures are its second half-year ("tổng kết năm" = figures to 31/12 =
+``2019-H2``). ``Period.parse`` still reads "2019" (files name whole years),
+but everything that asks for a period to analyse or report on goes through
+:func:`half_year`, which refuses a year and names the half-year to ask for,
+so no function answers "2019" with an empty result.
 """
 
 from __future__ import annotations
@@ -42,8 +49,10 @@ class Period:
         match = _PATTERN.match(str(text))
         if not match:
             raise PeriodError(
-                f"Kỳ báo cáo không hợp lệ: {text!r} — cần dạng '2019-H1', '2019-H2' hoặc '2019'",
-                f"invalid period {text!r}: expected '2019-H1', '2019-H2' or '2019'",
+                f"Kỳ báo cáo không hợp lệ: {text!r} — cần dạng '2019-H1' (6 tháng đầu năm) hoặc '2019-H2' "
+                "(6 tháng cuối năm, cũng là số liệu cả năm)",
+                f"invalid period {text!r}: expected '2019-H1' (first half) or '2019-H2' (second half, which is "
+                "also the year's figures)",
                 value=text,
             )
         half = match.group("half")
@@ -101,6 +110,25 @@ class Period:
 
     def __str__(self) -> str:
         return self.code
+
+
+def half_year(value: str | Period, *, what: str = "period") -> Period:
+    """``value`` as a half-year; a whole year stops with the half-year that holds its figures (H2).
+
+    The one place the year rule is said, so the analysis, the narrative, the
+    reports and the command line refuse "2019" alike instead of finding no
+    data for it.
+    """
+    period = Period.parse(value)
+    if not period.is_half_year:
+        raise PeriodError(
+            f"{what}={period.code!r} là cả năm; số liệu được tính theo kỳ 6 tháng và số liệu cả năm là kỳ "
+            f"6 tháng cuối năm: dùng '{period.year}-H2' (đến 31/12/{period.year}) hoặc '{period.year}-H1'.",
+            f"{what}={period.code!r} is a whole year; figures are half-yearly and a year's figures are its second "
+            f"half: use '{period.year}-H2' (to 31 December {period.year}) or '{period.year}-H1'.",
+            rule="year_not_half_year", value=period.code,
+        )
+    return period
 
 
 def half_years(first: str | Period, last: str | Period) -> list[Period]:

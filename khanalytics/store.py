@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from khanalytics import __version__
 from khanalytics import geography as geo
 from khanalytics.diagnostics import InputError, Issue
 from khanalytics.errors import KhanalyticsError
+from khanalytics.formatting import fmt_number
 from khanalytics.io.read import Reading, read_file
 from khanalytics.periods import Period
 from khanalytics.validate import has_errors, validate
@@ -34,6 +36,15 @@ class StoreNotFoundError(KhanalyticsError, FileNotFoundError):
     """A store opened read-only that does not exist."""
 
     rule = "no_store"
+
+
+class StoreLockedError(KhanalyticsError, OSError):
+    """Another process holds the store (an import running elsewhere) for longer than we wait."""
+
+    rule = "store_locked"
+
+
+LOCK_TIMEOUT = float(os.environ.get("KHANALYTICS_LOCK_TIMEOUT", "30"))
 
 
 class PanelError(KhanalyticsError, ValueError):
@@ -111,6 +122,8 @@ class ImportResult:
     n_values: int
     n_new: int
     issues: list[Issue] = field(default_factory=list)
+    revised: pd.DataFrame = field(default_factory=pd.DataFrame)  # values already stored that this file changes
+    period_sources: dict = field(default_factory=dict)  # sheet -> the clues its period came from ("--period"…)
 
     @property
     def flags(self) -> list[Issue]:
@@ -126,15 +139,35 @@ class ImportResult:
 class Store:
     """A DuckDB file of observations. Use as a context manager, or call close()."""
 
-    def __init__(self, path: str | Path = DEFAULT_PATH, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path = DEFAULT_PATH, *, read_only: bool = False,
+                 lock_timeout: float | None = None) -> None:
         self.path = Path(path)
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         elif not self.path.exists():
             raise StoreNotFoundError(f"Không có kho dữ liệu {self.path}", f"no store at {self.path}", file=str(self.path))
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
+        self.con = self._connect(read_only, LOCK_TIMEOUT if lock_timeout is None else lock_timeout)
         if not read_only:
             self.con.execute(_SCHEMA)
+
+    def _connect(self, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
+        """Open the file, waiting while another import holds it (DuckDB lets one writer in at a time)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.IOException as err:
+                if "lock" not in str(err).lower():
+                    raise
+                if time.monotonic() >= deadline:
+                    holder = re.search(r"PID (\d+)", str(err))
+                    who = f" (PID {holder.group(1)})" if holder else ""
+                    raise StoreLockedError(
+                        f"Kho {self.path} đang được một tiến trình khác dùng{who}; đã chờ {fmt_number(timeout)} giây. "
+                        "Chờ lần nhập kia xong rồi chạy lại.",
+                        f"the store {self.path} is in use by another process{who}; waited {fmt_number(timeout, lang='en')} s. "
+                        "Run again once the other import has finished.", file=str(self.path)) from None
+                time.sleep(0.2)
 
     def __enter__(self) -> Store:
         return self
@@ -153,10 +186,14 @@ class Store:
         reading = read_file(path, **read_options)  # type: ignore[arg-type]
         return reading, validate(reading, previous=self._same_period_last_year(reading.values))
 
-    def import_files(self, paths: Sequence[str | Path], **read_options: object) -> list[ImportResult]:
+    def import_files(self, paths: Sequence[str | Path], *, dry_run: bool = False,
+                     **read_options: object) -> list[ImportResult]:
         """Validate every file, then store them all in one transaction, or nothing.
 
         Raises InputError for the first file with errors; nothing is written then.
+        Each result lists the stored values the file revises (``revised``:
+        before and after); with ``dry_run`` nothing is written, the results say
+        what would be.
         """
         readings = [read_file(path, **read_options) for path in paths]  # type: ignore[arg-type]
         stored = self._same_period_last_year(pd.concat([r.values for r in readings]) if readings else pd.DataFrame())
@@ -166,9 +203,9 @@ class Store:
             if has_errors(issues):
                 raise InputError(reading.file.name, issues)
             checked.append((reading, issues))
-        return self._write(checked)
+        return self._write(checked, dry_run=dry_run)
 
-    def _write(self, checked: list[tuple[Reading, list[Issue]]]) -> list[ImportResult]:
+    def _write(self, checked: list[tuple[Reading, list[Issue]]], *, dry_run: bool = False) -> list[ImportResult]:
         """Write a batch of validated readings: one transaction, a new revision only where a value changed."""
         known = {row[0] for row in self.con.execute("SELECT sha256 FROM imports").fetchall()}
         next_id = self.con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM imports").fetchall()[0][0]
@@ -189,7 +226,8 @@ class Store:
             import_rows.append([import_id, reading.file.name, str(reading.file), reading.sha256, reading.kind, now,
                                 len(values), 0, len(flags), reading.meta.get("source"), reading.meta.get("note"),
                                 __version__])
-            results.append(ImportResult(reading.file.name, reading.sha256, import_id, len(values), 0, issues))
+            results.append(ImportResult(reading.file.name, reading.sha256, import_id, len(values), 0, issues,
+                                        period_sources=reading.meta.get("period_sources", {})))
         new = self._new_revisions(pd.concat(frames)) if frames else None
         if new is not None:
             counts = new.groupby("import_id").size()
@@ -198,6 +236,11 @@ class Store:
             for result in results:
                 if result.import_id is not None:
                     result.n_new = int(counts.get(result.import_id, 0))
+                    mine = new[(new["import_id"] == result.import_id) & new["before"].notna()]
+                    result.revised = mine[[*KEY, "before", "value", "revision", "sheet", "row", "column"]].rename(
+                        columns={"value": "after"}).reset_index(drop=True)
+        if dry_run:
+            return results
         self.con.execute("BEGIN TRANSACTION")
         try:
             if new is not None and not new.empty:
@@ -245,6 +288,7 @@ class Store:
         changed = rows[before.isna() | (before != rows["value"])].copy()
         changed["revision"] = (changed["stored_revision"].fillna(0).astype(int)
                                + changed.groupby(KEY, sort=False).cumcount() + 1)
+        changed["before"] = before.loc[changed.index]
         return changed.drop(columns=["stored", "stored_revision"])
 
     def _same_period_last_year(self, values: pd.DataFrame) -> pd.DataFrame:
@@ -376,4 +420,8 @@ class Store:
         ):
             frame = self.con.execute(query).df()
             digest.update(frame.to_csv(index=False).encode())
+        from khanalytics.published.store import has_record, published_hash  # the record lives beside the values
+
+        if has_record(self.con):
+            digest.update(published_hash(self.con).encode())
         return digest.hexdigest()

@@ -16,11 +16,18 @@ import pandas as pd
 from khanalytics import catalogue
 from khanalytics import geography as geo
 from khanalytics.diagnostics import Issue
+from khanalytics.formatting import fmt_number
 from khanalytics.io.read import Reading
 from khanalytics.periods import Period
 
 POPULATION_TOLERANCE = 0.10
 CHANGE_TOLERANCE = 0.30
+# No count can exceed the country's population (about 101 million in 2024; headroom for growth): beyond it a
+# value is a typing slip (1e308, a 30-digit count) that would break every report downstream.
+COUNT_CEILING = 150_000_000
+# Money in đồng: 10^15 đồng (a million billion) is beyond any association's fund.
+MONEY_CEILING = 1e15
+RATE_TOLERANCE = 0.051  # percentage points: a stated rate rounded to one decimal still agrees
 
 OfficialPopulation = Callable[[str, str, int], "tuple[int, str] | None"]
 
@@ -61,7 +68,32 @@ def validate(
         return issues
     issues += _errors(values, name, reading.edition)
     issues += _flags(values, reading.totals, name, previous, official_population or _default_official())
+    issues += _rate_flags(values, reading.rates, name)
     return issues
+
+
+def _rate_flags(values: pd.DataFrame, rates: pd.DataFrame, name: str) -> list[Issue]:
+    """A rate column is not data: it is checked against the rate computed from its numerator and denominator."""
+    if rates.empty:
+        return []
+    wide = values.drop_duplicates(["edition", "code", "period", "element"]).pivot(
+        index=["edition", "code", "period"], columns="element", values="value")
+    out = []
+    for row in rates.itertuples():
+        key = (row.edition, row.code, row.period)
+        sums = wide.loc[key].dropna().to_dict() if key in wide.index else {}
+        computed = catalogue.compute(row.indicator, sums)
+        if computed is None or abs(computed - row.value) <= RATE_TOLERANCE:
+            continue
+        ind = catalogue.indicator(row.indicator)
+        out.append(Issue(
+            "flag", "rate_mismatch", name, f"{ind.label_vi} = {catalogue.formula(row.indicator, 'vi')} = "
+            f"{fmt_number(computed, ind.decimals)}", f"{ind.label_en} = {catalogue.formula(row.indicator, 'en')} = "
+            f"{fmt_number(computed, ind.decimals, 'en')}", sheet=row.sheet, row=_int(row.row), column=row.column,
+            value=row.value, province=row.code, period=row.period,
+            detail_vi="tỷ lệ không được lưu; khanalytics tính lại từ số liệu",
+            detail_en="rates are not stored; khanalytics computes them from the figures"))
+    return out
 
 
 def _where(row) -> dict:
@@ -70,6 +102,17 @@ def _where(row) -> dict:
 
 def _errors(values: pd.DataFrame, name: str, file_edition: str | None) -> list[Issue]:
     out: list[Issue] = []
+    money_elements = {code for code, e in catalogue.elements().items() if e.is_money}
+    ceilings = values["element"].isin(money_elements).map({True: MONEY_CEILING, False: COUNT_CEILING})
+    for row in values[values["value"].abs() > ceilings].itertuples():
+        money = row.element in money_elements
+        ceiling = MONEY_CEILING if money else COUNT_CEILING
+        out.append(Issue(
+            "error", "implausible_value", name,
+            f"tối đa {fmt_number(ceiling)} {'đồng' if money else '(nhiều hơn dân số cả nước là không thể)'}",
+            f"at most {fmt_number(ceiling, lang='en')} {'đồng' if money else '(more than the whole country cannot be)'}",
+            value=row.raw if row.raw is not None else row.value, province=row.code, period=row.period,
+            element=row.element, **_where(row)))
     non_negative = {code for code, e in catalogue.elements().items() if e.non_negative}
     for row in values[(values["value"] < 0) & values["element"].isin(non_negative)].itertuples():
         out.append(Issue("error", "negative_count", name, "một số không âm (≥ 0)", "a non-negative number (≥ 0)",
@@ -84,8 +127,8 @@ def _errors(values: pd.DataFrame, name: str, file_edition: str | None) -> list[I
             first = values[(values[key] == pd.Series(k, index=key)).all(axis=1)].iloc[0]
             out.append(Issue(
                 "error", "conflicting_duplicate", name,
-                f"một giá trị duy nhất (đã có {first['value']:g} ở hàng {first['row']})",
-                f"a single value (already {first['value']:g} at row {first['row']})",
+                f"một giá trị duy nhất (đã có {fmt_number(first['value'], 2).removesuffix(',00')} ở hàng {first['row']})",
+                f"a single value (already {fmt_number(first['value'], 2, 'en').removesuffix('.00')} at row {first['row']})",
                 value=row.raw if row.raw is not None else row.value, province=row.code, period=row.period,
                 element=row.element, **_where(row)))
         seen.add(k)
@@ -120,7 +163,7 @@ def _flags(values: pd.DataFrame, totals: pd.DataFrame, name: str, previous: pd.D
                 "flag", rule, name,
                 f"{catalogue.element(left).label_vi} ≤ {catalogue.element(right).label_vi} ({row[right]:,.0f})".replace(",", "."),
                 f"{catalogue.element(left).label_en} ≤ {catalogue.element(right).label_en} ({row[right]:,.0f})",
-                sheet=loc["sheet"], row=_int(loc["row"]), column=loc["column"], value=row[left],
+                sheet=loc["sheet"], row=_int(loc["row"]), column=loc["column"], value=_as_typed(loc, row[left]),
                 province=idx[1], period=idx[2], element=left))
     if official is not None and "population" in wide:
         for idx, reported in wide["population"].dropna().items():
@@ -134,11 +177,17 @@ def _flags(values: pd.DataFrame, totals: pd.DataFrame, name: str, previous: pd.D
                 out.append(Issue(
                     "flag", "population_far_from_official", name,
                     f"trong khoảng ±10 % của {figure:,.0f}".replace(",", "."), f"within ±10 % of {figure:,.0f}",
-                    sheet=loc["sheet"], row=_int(loc["row"]), column=loc["column"], value=reported, province=code,
+                    sheet=loc["sheet"], row=_int(loc["row"]), column=loc["column"], value=_as_typed(loc, reported), province=code,
                     period=period, element="population", detail_vi=f"nguồn: {source}", detail_en=f"source: {source}"))
     out += _change_flags(first, previous, name)
     out += _totals_flags(first, totals, name)
     return out
+
+
+def _as_typed(loc: pd.Series, value: float) -> object:
+    """The cell as the province typed it, to find it by; the number when the cell held one."""
+    raw = loc.get("raw")
+    return raw if isinstance(raw, str) and raw.strip() else value
 
 
 def _int(x) -> int | None:

@@ -120,3 +120,16 @@ def test_unknown_indicator_and_bad_frame_say_so():
         an.aggregate(complete_country(), "no_such_thing", "Cụm II")
     with pytest.raises(an.AnalysisError, match="value"):
         an.aggregate(pd.DataFrame({"edition": [], "code": []}), "membership_rate", "Cụm II")
+
+
+def test_a_list_of_indicators_is_one_long_frame(sample_obs):
+    codes = ["membership_rate", "learning_families_rate", "members"]
+    long = an.aggregate(sample_obs, codes, "dong-bac", ["2018-H1", "2019-H1"])
+    assert list(long.columns) == an.AGGREGATE_COLUMNS and len(long) == 6 and long.attrs["edition"] == "2008"
+    for code in codes:
+        one = an.aggregate(sample_obs, code, "dong-bac", ["2018-H1", "2019-H1"])
+        pd.testing.assert_frame_equal(long[long["indicator"] == code].reset_index(drop=True), one)
+    compared = an.compare(sample_obs, codes, "dong-bac", "2019-H1")
+    assert list(compared["indicator"]) == codes and list(compared.columns) == an.COMPARE_COLUMNS
+    with pytest.raises(an.AnalysisError, match="empty list"):
+        an.compare(sample_obs, [], "dong-bac", "2019-H1")

@@ -102,3 +102,63 @@ def test_bad_roles_are_family_errors() -> None:
     with pytest.raises(figures.FigureError) as err:
         figures.trend(cluster_series().assign(role=None), indicator_label="x")
     assert err.value.rule == "bad_role" and "role phải là" in err.value.vi and "role must be" in err.value.en
+
+
+# --- issue 11, item 5: analysis outputs feed the figures (on the sample store) --------------------------------
+
+
+def _rates(sample_obs, group, indicators="membership_rate"):
+    from khanalytics import analysis as an
+
+    return an.trend(sample_obs, indicators, group, "2019-H1", last=4) if isinstance(indicators, str) else \
+        an.aggregate(sample_obs, indicators, group, ["2018-H1", "2018-H2", "2019-H1"])
+
+
+def test_trend_draws_analysis_trend(sample_obs) -> None:
+    cluster, country = _rates(sample_obs, "dong-bac"), _rates(sample_obs, "country")
+    fig = figures.trend(pd.concat([cluster, country]), indicator_label="Tỉ lệ hội viên")
+    by_name = {t.name: t for t in fig.data}
+    assert by_name["Cụm II – Đông Bắc"].line.color == theme.ROLE_COLORS["cluster"]
+    assert by_name["Cả nước"].line.dash == "dash"
+    assert list(by_name["Cụm II – Đông Bắc"].y) == pytest.approx(list(cluster["value"]))
+    en = figures.trend(cluster, indicator_label="Members", lang="en")
+    assert en.data[0].name == "Cluster II – Northeast"
+
+
+def test_a_province_of_the_analysis_is_its_own_line(sample_obs) -> None:
+    fig = figures.trend(_rates(sample_obs, "Quảng Ninh"), indicator_label="x")
+    assert fig.data[0].line.color == theme.ROLE_COLORS["highlight"] and fig.data[0].name == "Quảng Ninh"
+
+
+def test_synthetic_figures_say_so(sample_obs) -> None:
+    series = _rates(sample_obs, "dong-bac")
+    assert series["synthetic"].all()  # the sample's provincial figures are synthetic
+    notes = [a.text for a in figures.trend(series, indicator_label="x", provenance_note="Nguồn").layout.annotations]
+    assert any("Số liệu minh hoạ" in n and "Nguồn" in n for n in notes)
+    real = series.assign(synthetic=False)
+    assert not any("minh hoạ" in a.text for a in figures.trend(real, indicator_label="x").layout.annotations)
+    from khanalytics import analysis as an
+
+    values = an.province_values(sample_obs, "membership_rate", "2019-H1")
+    en = figures.tile_map(values, edition="2008", indicator_label="x", lang="en")
+    assert any("synthetic" in a.text for a in en.layout.annotations)
+
+
+def test_small_multiples_by_indicator(sample_obs) -> None:
+    from khanalytics import analysis as an
+
+    titles = ["learning_families_rate", "learning_clans_rate", "learning_communities_rate", "learning_units_rate"]
+    series = pd.concat([_rates(sample_obs, "dong-bac", titles), _rates(sample_obs, "country", titles)])
+    fig = figures.small_multiples(series, indicator_label="Danh hiệu", by="indicator", cols=2)
+    assert sorted(k for k in fig.layout if k.startswith("xaxis")) == ["xaxis", "xaxis2", "xaxis3", "xaxis4"]
+    panel_titles = [a.text for a in fig.layout.annotations if a.name == "panel-title"]
+    assert [t.split("</b>")[0].removeprefix("<b>") for t in panel_titles] == [
+        an.measure(c).short_vi for c in titles]
+    families = series[(series["indicator"] == titles[0]) & (series["group"] == "dong-bac")]["value"].iloc[-1]
+    assert panel_titles[0].endswith(f"{families:.1f}".replace(".", ",") + " %")
+    assert len(fig.data) == 4 * 2  # in each panel the cluster and, for reference, the country
+    with pytest.raises(figures.FigureError) as err:
+        figures.trend(series, indicator_label="x")
+    assert err.value.rule == "several_indicators" and "by='indicator'" in err.value.en
+    with pytest.raises(figures.FigureError, match="indicator"):
+        figures.small_multiples(cluster_series(), indicator_label="x", by="indicator")

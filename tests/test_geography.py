@@ -198,7 +198,11 @@ TRANSFORMS = {
     "tight_hyphen": lambda s: s.replace(" - ", "-"),
 }
 PREFIXES = ["", "Tỉnh ", "tinh ", "Thành phố ", "Thanh pho ", "TP. ", "TP.", "TP ", "T. ", "tp "]
+CITY_PREFIXES = {"Thành phố ", "Thanh pho ", "TP. ", "TP.", "TP ", "tp "}
+# "Thành phố"/"TP" + a province's name is the province only for the centrally-run cities; for the others it is
+# the provincial city ("TP Thái Bình"), never the province (issue 10): the prefixes of a city go with cities only.
 ALL_NAMES = [(ed, row.name_vi, row.code) for ed in geo.EDITIONS for row in geo.provinces(ed).itertuples()]
+KINDS = {(ed, row.code): row.kind for ed in geo.EDITIONS for row in geo.provinces(ed).itertuples()}
 
 
 @settings(max_examples=400, deadline=None)
@@ -209,6 +213,8 @@ ALL_NAMES = [(ed, row.name_vi, row.code) for ed in geo.EDITIONS for row in geo.p
 )
 def test_every_canonical_name_under_every_transformation_resolves(case, prefix, transforms):
     edition, name, code = case
+    if prefix in CITY_PREFIXES and KINDS[(edition, code)] != "thành phố":
+        prefix = "Tỉnh "
     text = prefix + name
     for t in transforms:
         text = TRANSFORMS[t](text)
@@ -271,3 +277,18 @@ def test_frames_carry_their_edition_like_a_crs():
     with pytest.raises(geo.EditionMismatchError):
         geo.require_edition(mixed, "2025")
     assert geo.require_edition(pd.DataFrame({"code": ["24"]}), "2025") == "2025"  # unmarked: taken at its word
+
+
+@pytest.mark.parametrize("edition, name, code", [c for c in ALL_NAMES if KINDS[(c[0], c[2])] != "thành phố"])
+def test_a_city_district_or_ward_named_like_a_province_is_never_the_province(edition, name, code):
+    for text in (f"TP {name}", f"Thành phố {name}", f"Thị xã {name}", f"Huyện {name}", f"Quận {name}", f"Phường {name}"):
+        with pytest.raises(geo.ProvinceNameError, match="không phải một tỉnh"):
+            geo.resolve_province(text, edition=edition)
+    assert geo.subdivision(f"TP. {name}", edition=edition)[0] == "city"
+    assert geo.resolve_province(f"Tỉnh {name}", edition=edition) == code
+
+
+def test_centrally_run_cities_keep_their_prefix():
+    assert geo.resolve_province("TP. Hà Nội", edition="2008") == "01"
+    assert geo.resolve_province("Thành phố Huế", edition="2025") == "46"
+    assert geo.subdivision("Thành phố Cần Thơ", edition="2025") is None

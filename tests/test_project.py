@@ -56,7 +56,7 @@ def test_resolve_command_fails_on_unknown():
 RUNTIME_ONLY = {
     "ipykernel": "the kernel papermill runs the report notebooks on",
     "pyarrow": "pandas' engine for parquet files (read_parquet)",
-    "nbconvert": "the ordinary papermill → jupyter nbconvert route the README documents",
+    "odfpy": "pandas' engine for .ods files (read_excel(engine='odf')), never imported by name",
 }
 
 

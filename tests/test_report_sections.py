@@ -1,5 +1,6 @@
 """Sections return objects (HTML, figures, tables) instead of displaying behind the caller's back."""
 
+import pandas as pd
 import plotly.graph_objects as go
 from markupsafe import Markup
 
@@ -49,3 +50,16 @@ def test_the_notebook_shows_a_section_through_ipython(sample_store):
         InteractiveShell.clear_instance()
     assert len(published) == len(section.parts) == 2  # the heading, then the cards
     assert all("text/html" in data and meta == {"khanalytics": {"escaped": True}} for data, meta in published)
+
+
+def test_trend_frame_takes_a_period_as_text(sample_obs):
+    from khanalytics import analysis
+    from khanalytics.periods import Period
+    from khanalytics.report.sections import trend_frame
+
+    as_text = trend_frame(sample_obs, "membership_rate", "dong-bac", "cluster", "2019-H1", "2008", 4, "vi")
+    parsed = trend_frame(sample_obs, "membership_rate", analysis.cluster("dong-bac"), "cluster", Period(2019, 1),
+                         "2008", 4, "vi")
+    pd.testing.assert_frame_equal(as_text, parsed)
+    assert list(dict.fromkeys(as_text["period"])) == ["2017-H2", "2018-H1", "2018-H2", "2019-H1"]
+    assert set(as_text["role"]) == {"national", "cluster", "province"}

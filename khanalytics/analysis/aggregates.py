@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import pandas as pd
 from khanalytics.analysis import lookups as lk
 from khanalytics.analysis.groups import Group, as_group, members_on, territory_note
 from khanalytics.analysis.measures import DEFAULT_THRESHOLDS, Measure, Threshold, compute, measure, missing
-from khanalytics.analysis.observations import PeriodSpec, map_of, mark, normalise, periods_in
+from khanalytics.analysis.observations import PeriodSpec, map_of, mark, names_map, normalise, per_indicator, periods_in
 from khanalytics.analysis.values import values_of
 from khanalytics.formatting import fmt_percent
 from khanalytics.periods import Period
@@ -28,7 +29,7 @@ _EPS = 1e-9
 
 def aggregate(
     obs: pd.DataFrame,
-    indicator: str,
+    indicator: str | Sequence[str],
     group: object,
     periods: PeriodSpec = None,
     *,
@@ -38,18 +39,24 @@ def aggregate(
 ) -> pd.DataFrame:
     """The indicator for a group, one row per period: a ratio of sums over the members that reported.
 
-    ``group``: see :func:`as_group`. ``edition``: the map (None: the map in
-    force at each period). ``threshold``: coverage needed (default by kind
+    ``indicator``: a code, or a list of codes for one long frame (a row per indicator and period).
+    ``group``: see :func:`as_group`; a name is read on the map of ``edition``, else of the latest period
+    asked ("Bắc Ninh" in 2026-H1 is the new province). ``edition``: the map (None: the map in
+    force at each period). ``periods``: half-years ("2019" stops with the way out, "2019-H2").
+    ``threshold``: coverage needed (default by kind
     of group, see ``DEFAULT_THRESHOLDS``). Below it, or when the members
     cannot be drawn on that map, ``value`` is NaN and ``reason_vi`` /
     ``reason_en`` say why. Columns: ``AGGREGATE_COLUMNS``; ``reporting`` and
     ``missing`` are tuples of codes on the map used, ``outside_parts`` the old
     provinces included from outside the group's 2008 territory.
     """
-    g = as_group(group, edition=edition, clusters_path=clusters_path)
+    if not isinstance(indicator, str):
+        return per_indicator(aggregate, obs, indicator, group, periods, edition=edition, threshold=threshold,
+                             clusters_path=clusters_path)
     m = measure(indicator)
     data = normalise(obs)
     wanted = periods_in(data, periods)
+    g = as_group(group, edition=names_map(wanted, edition), clusters_path=clusters_path)
     return aggregate_from(values_of(data, m, wanted, edition), g, m, wanted, edition, threshold)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -12,9 +13,18 @@ from khanalytics import targets as tg
 from khanalytics.analysis.aggregates import AGGREGATE_COLUMNS, aggregate_from
 from khanalytics.analysis.groups import as_group, clusters_on, country
 from khanalytics.analysis.measures import Threshold, change, measure, missing
-from khanalytics.analysis.observations import AnalysisError, PeriodSpec, map_of, mark, normalise, periods_in
+from khanalytics.analysis.observations import (
+    AnalysisError,
+    PeriodSpec,
+    map_of,
+    mark,
+    names_map,
+    normalise,
+    per_indicator,
+    periods_in,
+)
 from khanalytics.analysis.values import values_of
-from khanalytics.periods import Period
+from khanalytics.periods import Period, half_year
 
 COMPARE_COLUMNS = [*AGGREGATE_COLUMNS, "period_last_year", "value_last_year", "change_last_year", "period_previous",
                    "value_previous", "change_previous", "change_unit", "national", "gap_national",
@@ -25,7 +35,7 @@ RANK_COLUMNS = ["code", "name", "name_en", "period", "edition", "value", "synthe
 """The columns of ``ranks``, best first."""
 
 
-def compare(obs: pd.DataFrame, indicator: str, group: object, periods: PeriodSpec = None, *,
+def compare(obs: pd.DataFrame, indicator: str | Sequence[str], group: object, periods: PeriodSpec = None, *,
             edition: str | None = None, threshold: Threshold | None = None,
             national_threshold: Threshold | None = None, clusters_path: str | Path | None = None) -> pd.DataFrame:
     """``aggregate`` plus the change on cùng kỳ and on the previous period, and the gap to the country.
@@ -36,12 +46,18 @@ def compare(obs: pd.DataFrame, indicator: str, group: object, periods: PeriodSpe
     period_previous, value_previous, change_previous, change_unit ("points"
     for rates in %, "percent" otherwise), national, gap_national (value −
     national, in points for rates; NaN for counts) and share_of_national (for
-    counts, % of the national total).
+    counts, % of the national total). A list of indicators gives one long
+    frame, a row per indicator and period. A group given by name is read on
+    the map of ``edition``, else of the latest period asked ("Bắc Ninh" in
+    2026-H1 is the new province, 24); periods are half-years.
     """
-    g = as_group(group, edition=edition, clusters_path=clusters_path)
+    if not isinstance(indicator, str):
+        return per_indicator(compare, obs, indicator, group, periods, edition=edition, threshold=threshold,
+                             national_threshold=national_threshold, clusters_path=clusters_path)
     m = measure(indicator)
     data = normalise(obs)
     wanted = periods_in(data, periods)
+    g = as_group(group, edition=names_map(wanted, edition), clusters_path=clusters_path)
     by_map: dict[str, set[Period]] = {}
     for p in wanted:
         by_map.setdefault(map_of(p, edition), set()).update({p, p.same_period_last_year(), p.previous()})
@@ -89,7 +105,7 @@ def ranks(
     no rank. Columns: ``RANK_COLUMNS``; marked with the map used.
     """
     m = measure(indicator)
-    p = Period.parse(period)
+    p = half_year(period)
     ed = map_of(p, edition)
     pv = values_of(normalise(obs), m, [p], ed)
     out = pv[["code", "name", "name_en", "period", "edition", "value", "synthetic"]].copy()
@@ -132,7 +148,7 @@ def trend(
             raise AnalysisError("Không có số liệu", "no observations", rule="no_observations")
         end = periods_in(data, None)[-1]
     else:
-        end = Period.parse(period)
+        end = half_year(period)
     seq = [end]
     while len(seq) < last:
         seq.append(seq[-1].previous())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,10 +80,18 @@ def region(key: str, edition: str = "2008") -> Group:
 
 
 def as_group(spec: object, *, edition: str | None = None, clusters_path: str | Path | None = None) -> Group:
-    """A Group from what users write: "country", a cluster ("Cụm II", 2, "dong-bac"), a region,
+    """A Group from what users write: "country", a cluster ("Cụm II", "cụm 2", "dong-bac"), a region,
     a province name or two-digit code, or a list of provinces.
 
-    Province names are read on ``edition``'s map, else on the 2008 map, else on the 2025 map.
+    Province names are read on ``edition``'s map — the analysis passes the map of the period asked
+    for, since a name such as "Bắc Ninh" is a different territory on each map — and, with no
+    ``edition``, on the 2008 map, else on the 2025 map.
+
+    Numbers: a number that is both a cluster's number and a province code ("2": Cụm II or Hà Giang,
+    02) is refused with both readings; say "cụm 2" / "cluster:2" for the cluster and "tỉnh 02" /
+    "province:02" (or "02", a code as codes are written) for the province. A number that can only
+    be one of them is that one ("3" is Cụm III, "22" is Quảng Ninh). ``kind:key`` as in the ``key``
+    column of trend series ("province:22", "cluster:dong-bac", "region:dbsh", "country:VN") is read too.
     """
     if isinstance(spec, Group):
         return spec
@@ -93,18 +102,58 @@ def as_group(spec: object, *, edition: str | None = None, clusters_path: str | P
     if isinstance(spec, list | tuple | set | pd.Series | pd.Index):
         return _on_some_map(lambda ed: province_list(list(spec), ed), edition)
     if isinstance(spec, int) and not isinstance(spec, bool):
-        return cluster(spec, clusters_path=clusters_path)
+        spec = str(spec)
     text = str(spec).strip()
-    if not text.isdigit():
-        try:
+    explicit = _EXPLICIT.match(text)
+    if explicit:
+        kind, rest = _KIND_WORDS[fold(explicit["kind"])], explicit["rest"].strip()
+        if kind == "country":
+            return country()
+        if kind == "cluster":  # the whole text: the cluster file's lookup reads "Cụm II – Đông Bắc" itself
             return cluster(text, clusters_path=clusters_path)
-        except clu.ClusterError:
-            pass
-        try:
-            return region(text, edition or "2008")
-        except clu.ClusterError:
-            pass
+        if kind == "region":
+            return region(rest, edition or "2008")
+        return _on_some_map(lambda ed: province(rest, ed), edition)
+    if text.isdigit():
+        return _number(text, edition, clusters_path)
+    try:
+        return cluster(text, clusters_path=clusters_path)
+    except clu.ClusterError:
+        pass
+    try:
+        return region(text, edition or "2008")
+    except clu.ClusterError:
+        pass
     return _on_some_map(lambda ed: province(text, ed), edition)
+
+
+_KIND_WORDS = {"cum": "cluster", "cluster": "cluster", "tinh": "province", "province": "province", "vung": "region",
+               "region": "region", "country": "country"}
+# "vùng" only with its accent: "Vung Tau" is a province
+_EXPLICIT = re.compile(r"^(?P<kind>cụm|cum|cluster|tỉnh|tinh|province|vùng|region|country)\s*(?::\s*|\s+)"
+                       r"(?P<rest>\S.*)$", re.IGNORECASE)
+
+
+def _number(text: str, edition: str | None, clusters_path: str | Path | None) -> Group:
+    """A bare number: a cluster's number or a province code, refused when it could be both."""
+    n = int(text)
+    numbered = next((g for g in clu.load_clusters(clusters_path) if g.number == n), None)
+    code = f"{n:02d}"
+    maps = [ed for ed in geo.EDITIONS if code in lk.codes(ed)]
+    if numbered is None or (len(text) == 2 and text.startswith("0")):  # "02" is a code as codes are written
+        return _on_some_map(lambda ed: province(text, ed), edition)
+    if not maps:
+        return cluster(n, clusters_path=clusters_path)
+    on_vi = "; ".join(f"{lk.name(code, ed)} (mã {code}, bản đồ {ed})" for ed in maps)
+    on_en = "; ".join(f"{lk.name(code, ed, 'en')} (code {code}, {ed} map)" for ed in maps)
+    raise AnalysisError(
+        f"{text!r} có thể là {numbered.name_vi} hoặc tỉnh {on_vi}. Ghi rõ: 'cụm {n}' (hoặc 'cluster:{n}', "
+        f"'{numbered.slug}') cho cụm; 'tỉnh {code}' (hoặc 'province:{code}', '{code}') cho tỉnh.",
+        f"{text!r} could be {numbered.name_en} or the province {on_en}. Say which: 'cluster:{n}' (or "
+        f"'cụm {n}', '{numbered.slug}') for the cluster; 'province:{code}' (or 'tỉnh {code}', '{code}') for "
+        "the province.",
+        rule="ambiguous_group", value=text,
+    )
 
 
 def _on_some_map(make: Callable[[str], Group], edition: str | None) -> Group:
@@ -198,8 +247,8 @@ def territory_note(group: object, edition: str = "2025", *, clusters_path: str |
     Empty on the 2008 map and for the country. Columns: ``TERRITORY_COLUMNS``;
     ``attrs["edition"]`` names the map the note was drawn for.
     """
-    g = as_group(group, clusters_path=clusters_path)
     ed = geo.check_edition(edition)
+    g = as_group(group, edition=ed, clusters_path=clusters_path)
     empty = geo.with_edition(pd.DataFrame(columns=TERRITORY_COLUMNS), ed)
     if ed == "2008" or g.kind not in ("cluster", "region"):
         return empty

@@ -7,15 +7,19 @@ the internal steps, so a frame is read, and its periods parsed, once per call.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from khanalytics import geography as geo
 from khanalytics.errors import KhanalyticsError
-from khanalytics.periods import Period
+from khanalytics.periods import Period, half_year
+
+if TYPE_CHECKING:
+    from khanalytics.store import Store
 
 KEY = ["edition", "code", "period", "element"]
 """What identifies one observation: a province of one map, a period, a data element."""
@@ -34,18 +38,31 @@ class AnalysisError(KhanalyticsError, ValueError):
 
 def load_observations(path: str | Path | None = None, **filters: object) -> pd.DataFrame:
     """The current observations of a store file, opened read-only so a report never locks the store."""
-    from khanalytics.store import DEFAULT_PATH, Store
-
-    with Store(path or DEFAULT_PATH, read_only=True) as store:
+    with _read_only(path) as store:
         return store.observations(**filters)  # type: ignore[arg-type]
 
 
 def load_flags(path: str | Path | None = None) -> pd.DataFrame:
     """The quality flags still attached to current values, for the caveats of a report."""
+    with _read_only(path) as store:
+        return store.flags()
+
+
+def _read_only(path: str | Path | None) -> Store:
+    """The store opened read-only; a file that is not a store stops with an error of the family, not duckdb's."""
+    import duckdb
+
     from khanalytics.store import DEFAULT_PATH, Store
 
-    with Store(path or DEFAULT_PATH, read_only=True) as store:
-        return store.flags()
+    where = Path(path or DEFAULT_PATH)
+    try:
+        return Store(where, read_only=True)
+    except duckdb.Error as err:
+        raise AnalysisError(
+            f"Không mở được kho dữ liệu {where} (tệp DuckDB của khanalytics): {err}",
+            f"cannot open the store {where} (a khanalytics DuckDB file): {err}",
+            rule="bad_store", file=str(where),
+        ) from err
 
 
 def normalise(obs: pd.DataFrame) -> pd.DataFrame:
@@ -103,14 +120,38 @@ def period_objects(codes: Iterable[str]) -> dict[str, Period]:
 
 
 def periods_in(data: pd.DataFrame, periods: PeriodSpec) -> list[Period]:
-    """The periods asked for (default: every period of ``data``), parsed, distinct and in time order."""
+    """The periods asked for (default: every period of ``data``), parsed, distinct and in time order.
+
+    Periods asked for are half-years (``periods.half_year``): "2019" stops with the way out ("2019-H2")
+    instead of finding nothing.
+    """
     if periods is None:
         return sorted(period_objects(data["period"].unique()).values())
     if isinstance(periods, str | Period):
-        return [Period.parse(periods)]
-    return sorted({Period.parse(p) for p in periods})
+        return [half_year(periods)]
+    return sorted({half_year(p) for p in periods})
 
 
 def map_of(period: Period, edition: str | None) -> str:
     """The map asked for, else the one in force at the period."""
     return geo.check_edition(edition) if edition else geo.edition_for(period)
+
+
+def names_map(periods: list[Period], edition: str | None) -> str | None:
+    """The map a group given by name is read on: the one asked for, else the map of the latest period asked.
+
+    "Bắc Ninh" in 2026-H1 is the new province (24), not old Bắc Ninh (27); over periods on both maps it is
+    the latest period's territory, traced back through its parts.
+    """
+    if edition:
+        return geo.check_edition(edition)
+    return geo.edition_for(max(periods)) if periods else None
+
+
+def per_indicator(compute: Callable[..., pd.DataFrame], obs: pd.DataFrame, indicators: Sequence[str],
+                  *args: object, **kwargs: object) -> pd.DataFrame:
+    """``compute`` for each indicator, as one long frame (its ``indicator`` column says which), marked with its map."""
+    if not indicators:
+        raise AnalysisError("Danh sách chỉ tiêu rỗng", "empty list of indicators", rule="no_indicators")
+    frames = [compute(obs, str(code), *args, **kwargs) for code in dict.fromkeys(indicators)]
+    return mark(pd.concat(frames, ignore_index=True))

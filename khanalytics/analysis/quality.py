@@ -7,7 +7,7 @@ import pandas as pd
 from khanalytics.analysis import lookups as lk
 from khanalytics.analysis.groups import as_group, members_on
 from khanalytics.analysis.observations import map_of
-from khanalytics.periods import Period
+from khanalytics.periods import Period, half_year
 
 
 def quality_flags(flags: pd.DataFrame | None, group: object, period: str | Period, *,
@@ -18,7 +18,7 @@ def quality_flags(flags: pd.DataFrame | None, group: object, period: str | Perio
     """
     if flags is None or flags.empty:
         return pd.DataFrame(columns=[] if flags is None else flags.columns)
-    p = Period.parse(period)
+    p = half_year(period)
     ed = map_of(p, edition)
     g = as_group(group, edition=ed)
     codes, _, _ = members_on(g, ed, p)

@@ -15,7 +15,7 @@ from khanalytics.analysis.measures import change, measure, missing
 from khanalytics.analysis.observations import map_of, mark, normalise, periods_in
 from khanalytics.analysis.targets import applicable_targets, baseline, status_against
 from khanalytics.analysis.values import values_of
-from khanalytics.periods import Period
+from khanalytics.periods import Period, half_year
 
 DEFAULT_INDICATORS = (
     "membership_rate",
@@ -64,7 +64,7 @@ def scorecard(
     "met" / "on track" / "behind" against the current target (or None), and
     ``status`` repeats vs_national for figures.scorecard_heatmap.
     """
-    p = Period.parse(period)
+    p = half_year(period)
     ly = p.same_period_last_year()
     ed = map_of(p, edition)
     g = as_group(group, edition=ed, clusters_path=clusters_path)

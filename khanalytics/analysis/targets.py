@@ -14,7 +14,7 @@ from khanalytics.analysis.groups import Group, as_group
 from khanalytics.analysis.measures import Measure, Threshold, measure, missing
 from khanalytics.analysis.observations import map_of, mark, normalise, periods_in
 from khanalytics.analysis.values import values_of
-from khanalytics.periods import Period
+from khanalytics.periods import Period, half_year
 
 TARGET_COLUMNS = [
     "group", "group_label", "period", "edition", "indicator", "indicator_label", "value", "decision_id", "decision",
@@ -38,7 +38,7 @@ def applicable_targets(
     the nearest target year at or after the period's year (one per decision
     with that year), or, when every target has expired, the latest one.
     """
-    p = Period.parse(period)
+    p = half_year(period)
     t = tg.load_targets() if targets is None else targets
     t = t[(t["scope"] == scope) & (t["issued"] <= p.end)]
     if indicators is not None:
@@ -96,7 +96,7 @@ def evaluate_targets(
     to the target at the end of the target year. Everything on one map
     (``edition``, else the period's). Columns: ``TARGET_COLUMNS``.
     """
-    p = Period.parse(period)
+    p = half_year(period)
     ed = map_of(p, edition)
     g = as_group(group, edition=ed, clusters_path=clusters_path)
     data = normalise(obs)

@@ -26,6 +26,7 @@ Rooms:
 ``figures.geometry``       GeoJSON for plotly, outlines, the Mercator view, where labels fit
 ``figures.layout``         title block, provenance note, phone layout (:data:`NARROW_PX`)
 ``figures.theme``          colours, fonts, the plotly template ``"khanalytics"``
+``figures.offline``        :class:`Figure`: every figure made here, drawn offline in JupyterLab and nbconvert
 ``figures._common``        what the rooms share: words, escaping, input checks, province codes
 =========================  ==========================================================================
 """

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from khanalytics import geography
 from khanalytics.errors import KhanalyticsError
+from khanalytics.periods import Period
 
 ROLES = ("province", "cluster", "national")
 """The roles a line of a trend plays (``series["role"]``)."""
@@ -31,6 +32,7 @@ WORDS = {
         "equal": "Bằng cả nước",
         "national": "cả nước",
         "target": "Mục tiêu",
+        "synthetic": "Số liệu minh hoạ (giả lập), không phải số liệu thực của các tỉnh",
     },
     "en": {
         "no_data": "No data",
@@ -43,6 +45,7 @@ WORDS = {
         "equal": "Equal to national",
         "national": "national",
         "target": "Target",
+        "synthetic": "Illustrative (synthetic) data, not the provinces' real figures",
     },
 }
 
@@ -141,6 +144,71 @@ def values_by_code(values: pd.DataFrame, known: Sequence[str], edition: str) -> 
             value=unknown,
         )
     return out.set_index("code")
+
+
+def synthetic_note(frame: pd.DataFrame, note: str | None, lang: str) -> str | None:
+    """``note`` led by the synthetic-data notice when any row of ``frame`` is synthetic.
+
+    The analysis marks every synthetic figure (a ``synthetic`` column); a figure drawn straight from such a
+    table must say so wherever it is pasted, not only inside a report whose first screen says it.
+    """
+    flags = frame["synthetic"] if "synthetic" in frame.columns else pd.Series(dtype=bool)
+    if not flags.fillna(False).astype(bool).any():
+        return note
+    notice = WORDS[lang]["synthetic"]
+    return f"{notice} · {note}" if note else notice
+
+
+def require_rows_on(values: pd.DataFrame, edition: str, what: str) -> None:
+    """Refuse an unmarked frame whose own rows say it is of the other map.
+
+    A frame that declares its map (``attrs`` or an ``edition`` column) was checked by
+    ``geography.require_edition`` and is taken at its word (a harmonised series declares the map it was
+    re-expressed on). An unmarked one is read for evidence: periods of the other map (2026-H1 is on the
+    2025 map), codes only the other map has, or names that give the row's code only on the other map
+    ("Bắc Ninh" with code 24 is the new province; on the 2008 map 24 is Bắc Giang). Any of these stops
+    with ``EditionMismatchError`` instead of drawing one province's value on another's land.
+    """
+    if geography.edition_of(values) is not None or "edition" in values.columns:
+        return
+    other = "2025" if edition == "2008" else "2008"
+    found_vi: list[str] = []
+    found_en: list[str] = []
+    if "period" in values.columns:
+        periods = sorted({str(p) for p in values["period"].dropna()
+                          if geography.edition_for(Period.parse(str(p))) == other})
+        if periods:
+            found_vi.append(f"kỳ {', '.join(periods)}")
+            found_en.append(f"the period(s) {', '.join(periods)}")
+    code = codes(values["code"])
+    theirs = sorted(set(code) - set(geography.province_codes(edition)) & set(geography.province_codes(other)))
+    if theirs:
+        found_vi.append(f"mã {', '.join(theirs)}")
+        found_en.append(f"the code(s) {', '.join(theirs)}")
+    elif edition == "2008" and set(code) == set(geography.province_codes(other)):
+        # exactly the 34 codes of the new map: a 2025 table that lost its mark (mark it to draw it on 2008)
+        found_vi.append("đúng 34 mã của bản đồ mới (đánh dấu bảng bằng geography.with_edition nếu đây là bản đồ 2008)")
+        found_en.append("exactly the 34 codes of the new map (mark the frame with geography.with_edition if it "
+                        "really is of the 2008 map)")
+    for col in ("name", "name_vi", "name_en"):
+        if col in values.columns:
+            here = geography.resolve_provinces(values[col], edition=edition, errors="coerce")
+            there = geography.resolve_provinces(values[col], edition=other, errors="coerce")
+            wrong = (here.fillna("") != code.to_numpy()) & (there.fillna("") == code.to_numpy())
+            named = [f"{n} ({c})" for n, c in zip(values[col][wrong.to_numpy()], code[wrong.to_numpy()], strict=True)]
+            if named:
+                found_vi.append(f"tên {', '.join(named[:5])}")
+                found_en.append(f"the name(s) {', '.join(named[:5])}")
+            break
+    if found_vi:
+        raise geography.EditionMismatchError(
+            f"{what}: bảng không ghi bản đồ, nhưng {'; '.join(found_vi)} thuộc bản đồ {other}, không phải {edition}. "
+            f"Vẽ trên bản đồ {other} (edition='{other}'), hoặc chuyển đổi bằng analysis.harmonise(…, to='{edition}').",
+            f"{what}: the frame does not say its map, but {'; '.join(found_en)} belong to the {other} map, not "
+            f"{edition}. Draw it on the {other} map (edition='{other}'), or re-express it with "
+            f"analysis.harmonise(…, to='{edition}').",
+            value=what,
+        )
 
 
 def highlight_codes(highlight: Iterable[str] | None, known: Sequence[str], edition: str) -> list[str]:

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from khanalytics.figures import theme as th
 from khanalytics.figures._common import lines, wrap
+from khanalytics.figures.offline import Figure, as_offline
 
 NARROW_PX = 600
 """Below this width (px) a figure switches to its narrow layout (phones), see :func:`set_adapt`."""
@@ -75,12 +76,13 @@ def finish(
     legend: Literal["top", "keep"] = "top",
     bottom: int = 44,
     extra_top: int = 0,
-) -> go.Figure:
+) -> Figure:
     """Theme, title block, legend row and provenance note, laid out in pixels from the figure's edges.
 
     Top to bottom: title, subtitle, (legend row when ``legend="top"``), the plot; under the plot, ``bottom``
     pixels for the axis labels, then the provenance note. Also stores a phone layout (see :func:`set_adapt`)
-    that only rewraps the titles; figures with more to change call :func:`set_adapt` again.
+    that only rewraps the titles; figures with more to change call :func:`set_adapt` again. Returns the
+    figure as a :class:`khanalytics.figures.offline.Figure`, which draws offline in JupyterLab and nbconvert.
     """
     th.apply_theme(fig, lang)
     for key, value in title_block(
@@ -111,7 +113,7 @@ def finish(
         meta={"kha_titles": {"title": title, "subtitle": subtitle, "legend": legend, "extra_top": extra_top}}
     )
     set_adapt(fig, {})
-    return fig
+    return as_offline(fig)
 
 
 def set_adapt(

@@ -33,6 +33,8 @@ from khanalytics.figures._common import (
     name_col,
     province_names,
     require,
+    require_rows_on,
+    synthetic_note,
     t,
     values_by_code,
     wrap,
@@ -122,8 +124,9 @@ def choropleth(
     ``values``: one row per province, columns ``code`` (two-digit code of ``edition``) and ``value``
     (in ``unit``; NaN or an absent province = "no data"); an optional ``name`` column overrides the
     displayed name. A frame marked for the other map (``attrs["edition"]`` or an ``edition`` column, see
-    :func:`khanalytics.geography.with_edition`) raises ``EditionMismatchError``; an unmarked one is taken
-    at its word.
+    :func:`khanalytics.geography.with_edition`) raises ``EditionMismatchError``; so does an unmarked one
+    whose rows say they are of the other map (a ``period`` of that map, codes only it has, names that give
+    the row's code only there): see :func:`khanalytics.figures._common.require_rows_on`.
 
     ``boundaries``: a GeoDataFrame (or DataFrame) with columns ``code`` and ``geometry`` (EPSG:4326), and
     ``name_vi``/``name_en`` if the names should come from it. Only when it is None does the figure fetch
@@ -149,6 +152,7 @@ def choropleth(
     lang = check_lang(lang)
     require(values, ("code", "value"), "values")
     edition = geography.require_edition(values, edition, what="choropleth")
+    require_rows_on(values, edition, "choropleth")
     geo_frame = _layer(
         _default_boundaries(edition) if boundaries is None else boundaries, ("code", "geometry"), "boundaries", edition
     )
@@ -239,7 +243,7 @@ def choropleth(
         ),
     )
     source = _boundary_source(geo_frame, lang)
-    note = provenance_note
+    note = synthetic_note(values, provenance_note, lang)
     if source:
         border_word = "Ranh giới" if lang == "vi" else "Boundaries"
         note = f"{note} · {border_word}: {source}" if note else f"{border_word}: {source}"
@@ -360,6 +364,7 @@ def tile_map(
     lang = check_lang(lang)
     require(values, ("code", "value"), "values")
     edition = geography.require_edition(values, edition, what="tile_map")
+    require_rows_on(values, edition, "tile_map")
     g = _layer(_default_grid(edition) if grid is None else grid, ("code", "row", "col"), "grid", edition)
     known = g["code"].tolist()
     vals = values_by_code(values, known, edition)
@@ -434,8 +439,9 @@ def tile_map(
     )
     title = title if title is not None else indicator_label
     height = height or max(420, 66 * rows + 150)
+    note = synthetic_note(values, provenance_note, lang)
     fig = finish(
-        fig, lang=lang, title=title, subtitle=subtitle, note=provenance_note, height=height, legend="keep", bottom=10
+        fig, lang=lang, title=title, subtitle=subtitle, note=note, height=height, legend="keep", bottom=10
     )
     # On a phone: the grid takes the whole width, the legend goes under it, smaller tile text.
     legend_px = 20 * len(entries) + 16  # the class entries are one legend group: they stack
@@ -447,7 +453,7 @@ def tile_map(
         "legend.yanchor": "top",
         "margin.b": (fig.layout.margin.b or 10) + legend_px,
     }
-    if provenance_note:
+    if note:
         narrow[f"annotations[{len(fig.layout.annotations) - 1}].yshift"] = -10 - legend_px
     plot_w = 360
     tall = int(rows * plot_w / cols) + fig.layout.margin.t + narrow["margin.b"]

@@ -8,23 +8,48 @@ names would take half the width, they give way to the legend.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from khanalytics.figures import theme as th
-from khanalytics.figures._common import ROLES, WORDS, FigureError, require, t
+from khanalytics.figures._common import ROLES, WORDS, FigureError, require, synthetic_note, t
 from khanalytics.figures.classes import fmt_trim
 from khanalytics.figures.layout import finish, set_adapt
 from khanalytics.formatting import MISSING, check_lang, fmt_value, is_missing, no_data, period_label
 from khanalytics.periods import Period
 
+ANALYSIS_ROLES = {"country": "national", "cluster": "cluster", "region": "cluster", "list": "cluster",
+                  "province": "province"}
+"""The role a line of ``analysis.trend`` / ``aggregate`` / ``compare`` plays, by its ``group_kind``."""
 
-def _prepare_series(series: pd.DataFrame) -> tuple[pd.DataFrame, list[Period]]:
-    """The series with parsed periods (``_period``) and numeric values, and its periods in order."""
+
+def series_from_analysis(frame: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """The trend series (period, key, name, role, value) of analysis results, several groups concatenated or one.
+
+    ``key`` is "kind:group" ("cluster:dong-bac", "country:VN", as ``analysis.as_group`` reads it), ``name`` the
+    group's label in ``lang`` and ``role`` follows the kind (the country is the national line, a cluster, region
+    or list a cluster line). Other columns (indicator, synthetic…) are kept.
+    """
+    require(frame, ("group", "group_kind", "group_label", "group_label_en", "period", "value"), "series")
+    out = frame.copy()
+    out["key"] = out["group_kind"].astype(str) + ":" + out["group"].astype(str)
+    out["name"] = out["group_label_en" if lang == "en" else "group_label"].astype(str)
+    out["role"] = out["group_kind"].map(ANALYSIS_ROLES)
+    return out
+
+
+def _prepare_series(series: pd.DataFrame, lang: str = "vi") -> tuple[pd.DataFrame, list[Period]]:
+    """The series with parsed periods (``_period``) and numeric values, and its periods in order.
+
+    Results of the analysis (``analysis.trend``, ``aggregate``, ``compare``: a ``group_kind`` column and no
+    ``role``) are read through :func:`series_from_analysis`.
+    """
+    if isinstance(series, pd.DataFrame) and "role" not in series.columns and "group_kind" in series.columns:
+        series = series_from_analysis(series, lang)
     require(series, ("period", "key", "name", "role", "value"), "series")
     s = series.copy()
     bad = sorted(set(s["role"].dropna().astype(str)) - set(ROLES))
@@ -41,6 +66,21 @@ def _prepare_series(series: pd.DataFrame) -> tuple[pd.DataFrame, list[Period]]:
     s["value"] = pd.to_numeric(s["value"], errors="coerce").astype(float)
     s["key"] = s["key"].astype(str)
     return s, sorted(set(s["_period"]))
+
+
+def _one_indicator(s: pd.DataFrame) -> None:
+    """Refuse a series mixing indicators on one axis: their lines would share a key and a scale."""
+    found = list(dict.fromkeys(s["indicator"].dropna().astype(str))) if "indicator" in s.columns else []
+    if len(found) > 1:
+        raise FigureError(
+            f"series có nhiều chỉ tiêu ({', '.join(found)}): vẽ bằng small_multiples(…, by='indicator') "
+            "hoặc lọc một chỉ tiêu",
+            f"series holds several indicators ({', '.join(found)}): draw it with small_multiples(…, "
+            "by='indicator') or keep one indicator",
+            rule="several_indicators",
+            parameter="series",
+            value=found,
+        )
 
 
 def _target_rows(targets: pd.DataFrame | None) -> list[tuple[str, float]]:
@@ -109,7 +149,10 @@ def trend(
 
     ``series``: long table, columns ``period`` ("2019-H1", "2019" or a Period), ``key`` (line id, e.g. a
     province code, a cluster slug, "VN"), ``name`` (displayed), ``role`` ("province", "cluster" or
-    "national") and ``value`` (NaN = gap in the line). Provinces are thin grey lines (those in
+    "national") and ``value`` (NaN = gap in the line); or the results of ``analysis.trend`` /
+    ``aggregate`` / ``compare`` for one indicator, one group or several concatenated (see
+    :func:`series_from_analysis`; their provinces are highlighted unless ``highlight`` says otherwise).
+    A ``synthetic`` column with any True puts the synthetic-data notice in the note. Provinces are thin grey lines (those in
     ``highlight`` keys are blue), the cluster a thick vermillion line, the country a dark dashed line;
     each line is named at its end. ``targets``: columns ``label`` and ``value``, drawn as dotted
     horizontal lines with their label.
@@ -118,9 +161,12 @@ def trend(
     ("6/2019" = to end of June 2019, "12/2019"), a year by its number; in English "Jun 2019".
     """
     lang = check_lang(lang)
-    s, periods = _prepare_series(series)
+    s, periods = _prepare_series(series, lang)
+    _one_indicator(s)
     labels = {p: period_label(p, lang, "short") for p in periods}
     xcats = [labels[p] for p in periods]
+    if highlight is None and "group_kind" in series.columns:  # a province of the analysis is a line of its own
+        highlight = s.loc[s["role"] == "province", "key"].unique().tolist()
     hl = {str(h) for h in (highlight or [])}
 
     fig = go.Figure()
@@ -206,7 +252,8 @@ def trend(
         hovermode="closest",
     )
     title = title if title is not None else indicator_label
-    fig = finish(fig, lang=lang, title=title, subtitle=subtitle, note=provenance_note, height=height)
+    note = synthetic_note(s, provenance_note, lang)
+    fig = finish(fig, lang=lang, title=title, subtitle=subtitle, note=note, height=height)
     # On a phone the end labels would take half the width: drop them (the legend and hover remain).
     narrow: dict[str, Any] = {f"annotations[{first_label + i}].visible": False for i in range(n_labels)}
     narrow |= {"margin.r": 16, "xaxis.dtick": max(1, math.ceil((len(xcats) - 1) / 4))}
@@ -246,48 +293,43 @@ def small_multiples(
     lang: str = "vi",
     cols: int = 4,
     targets: pd.DataFrame | None = None,
+    by: Literal["province", "indicator"] = "province",
+    panel_labels: Mapping[str, str] | None = None,
     title: str | None = None,
     subtitle: str | None = None,
     provenance_note: str | None = None,
     panel_height: int = 190,
 ) -> go.Figure:
-    """One small panel per province (``role == "province"``, in order of first appearance), each with the
-    cluster and national lines for reference, on a shared y axis so panels compare. ``series`` and
-    ``targets`` as for :func:`trend`; panel titles give the province and its latest value."""
+    """Small panels on a shared y axis so they compare: one per province, or one per indicator.
+
+    ``by="province"``: a panel per province (``role == "province"``, in order of first appearance), each
+    with the cluster and national lines for reference. ``by="indicator"``: a panel per value of the
+    ``indicator`` column (the four learning titles side by side, say), each with that indicator's lines:
+    the group's in blue, the national one for reference; titles from ``panel_labels`` (code → label), else
+    the catalogue's short label. ``series`` and ``targets`` as for :func:`trend` (analysis results too,
+    several indicators concatenated); panel titles give the name and its latest value.
+    """
     lang = check_lang(lang)
-    s, periods = _prepare_series(series)
+    s, periods = _prepare_series(series, lang)
     labels = {p: period_label(p, lang, "short") for p in periods}
     xcats = [labels[p] for p in periods]
-    provinces = s[s["role"] == "province"].drop_duplicates("key")[["key", "name"]]
-    if provinces.empty:
-        raise FigureError(
-            "series không có hàng nào có role 'province'",
-            "series has no rows with role 'province'",
-            rule="no_provinces",
-            parameter="series",
-        )
-    refs = s[s["role"] != "province"].drop_duplicates("key")[["key", "name", "role"]]
-    n = len(provinces)
+    panels = _indicator_panels(s, lang, panel_labels) if by == "indicator" else _province_panels(s)
+    n = len(panels)
     cols = max(1, min(cols, n))
 
-    def line_of(key: str) -> list[float]:
-        ser = s[s["key"] == key].set_index("_period")["value"]
+    def line_of(frame: pd.DataFrame, key: str) -> list[float]:
+        ser = frame[frame["key"] == key].set_index("_period")["value"]
         return [ser.get(p, np.nan) for p in periods]
 
     titles = []
-    for key, name in provinces.itertuples(index=False):
-        y = [v for v in line_of(key) if np.isfinite(v)]
-        last = fmt_value(y[-1], unit, max(decimals - 1, 0), lang) if y else MISSING
-        titles.append(f"<b>{t(name)}</b> · {last}")
     fig = go.Figure()
-    ref_lines = {r.key: (r.name, r.role, line_of(r.key)) for r in refs.itertuples(index=False)}
-    for i, (key, name) in enumerate(provinces.itertuples(index=False)):
+    for i, (name, frame, mains, refs) in enumerate(panels):
         axes = dict(xaxis=_ax("x", i), yaxis=_ax("y", i))
-        for ref_key, (ref_name, role, y) in ref_lines.items():
+        for ref_key, ref_name, role in refs:
             fig.add_trace(
                 go.Scatter(
                     x=xcats,
-                    y=y,
+                    y=line_of(frame, ref_key),
                     mode="lines",
                     name=t(ref_name),
                     legendgroup=ref_key,
@@ -297,23 +339,28 @@ def small_multiples(
                     **axes,
                 )
             )
-        y = line_of(key)
-        fig.add_trace(
-            go.Scatter(
-                x=xcats,
-                y=y,
-                mode="lines+markers",
-                name=WORDS[lang]["province"],
-                legendgroup="province",
-                showlegend=i == 0,
-                line=dict(color=th.ROLE_COLORS["highlight"], width=2.4),
-                marker=dict(size=4),
-                hovertext=_hover(name, periods, y, labels, unit, decimals, lang),
-                hovertemplate="%{hovertext}<extra></extra>",
-                connectgaps=False,
-                **axes,
+        for key, main_name in mains:
+            y = line_of(frame, key)
+            legend = WORDS[lang]["province"] if by == "province" else main_name
+            fig.add_trace(
+                go.Scatter(
+                    x=xcats,
+                    y=y,
+                    mode="lines+markers",
+                    name=t(legend),
+                    legendgroup=legend,
+                    showlegend=i == 0,
+                    line=dict(color=th.ROLE_COLORS["highlight"], width=2.4),
+                    marker=dict(size=4),
+                    hovertext=_hover(main_name, periods, y, labels, unit, decimals, lang),
+                    hovertemplate="%{hovertext}<extra></extra>",
+                    connectgaps=False,
+                    **axes,
+                )
             )
-        )
+        seen = [v for v in line_of(frame, mains[0][0]) if np.isfinite(v)]
+        last = fmt_value(seen[-1], unit, max(decimals - 1, 0), lang) if seen else MISSING
+        titles.append(f"<b>{t(name)}</b> · {last}")
     tv = [v for _, v in _target_rows(targets)]
     vals = s["value"].dropna().tolist()
     lo, hi = (min([*vals, *tv]), max([*vals, *tv])) if vals or tv else (0.0, 1.0)
@@ -336,10 +383,60 @@ def small_multiples(
     height = wide.pop("height")
     fig.update_layout(wide | {"showlegend": True})
     title = title if title is not None else indicator_label
-    fig = finish(fig, lang=lang, title=title, subtitle=subtitle, note=provenance_note, height=height, extra_top=26)
+    note = synthetic_note(s, provenance_note, lang)
+    fig = finish(fig, lang=lang, title=title, subtitle=subtitle, note=note, height=height, extra_top=26)
     narrow = _panel_grid(n, min(cols, 2), len(xcats), int(panel_height * 0.9), first_title)
     set_adapt(fig, {k: v for k, v in narrow.items() if k != "height"}, height=narrow["height"])
     return fig
+
+
+Panel = tuple[str, pd.DataFrame, list[tuple[str, str]], list[tuple[str, str, str]]]
+"""A panel of small multiples: its title name, its rows, its main lines (key, name), its reference lines
+(key, name, role)."""
+
+
+def _province_panels(s: pd.DataFrame) -> list[Panel]:
+    """A panel per province line, each with every cluster and national line for reference."""
+    _one_indicator(s)
+    provinces = s[s["role"] == "province"].drop_duplicates("key")[["key", "name"]]
+    if provinces.empty:
+        raise FigureError(
+            "series không có hàng nào có role 'province'",
+            "series has no rows with role 'province'",
+            rule="no_provinces",
+            parameter="series",
+        )
+    refs = [(r.key, r.name, r.role) for r in s[s["role"] != "province"].drop_duplicates("key").itertuples()]
+    return [(name, s, [(key, name)], refs) for key, name in provinces.itertuples(index=False)]
+
+
+def _indicator_panels(s: pd.DataFrame, lang: str, panel_labels: Mapping[str, str] | None) -> list[Panel]:
+    """A panel per indicator: its non-national lines as the main ones, the national line for reference."""
+    if "indicator" not in s.columns or s["indicator"].isna().all():
+        raise FigureError(
+            "by='indicator' cần cột indicator (kết quả của analysis cho nhiều chỉ tiêu)",
+            "by='indicator' needs an indicator column (analysis results for several indicators)",
+            rule="missing_columns",
+            parameter="series",
+        )
+    out: list[Panel] = []
+    for code in dict.fromkeys(s["indicator"].dropna().astype(str)):
+        rows = s[s["indicator"].astype(str) == code]
+        lines_ = rows.drop_duplicates("key")
+        main = lines_[lines_["role"] != "national"]
+        main = main if len(main) else lines_
+        refs = [(r.key, r.name, r.role) for r in lines_.itertuples() if r.key not in set(main["key"])]
+        label = (panel_labels or {}).get(code) or _indicator_name(code, lang)
+        out.append((label, rows, list(zip(main["key"], main["name"], strict=True)), refs))
+    return out
+
+
+def _indicator_name(code: str, lang: str) -> str:
+    """The catalogue's short label of an indicator or data element; the code when the catalogue has none."""
+    from khanalytics import catalogue
+
+    entry = catalogue.indicators().get(code) or catalogue.elements().get(code)
+    return entry.short(lang) if entry is not None else code
 
 
 def _panel_axes(fig: go.Figure, n: int, xcats: list[str], y_range: list[float], targets: Sequence[float],

@@ -10,13 +10,13 @@ Headers that are not in the catalogue are kept, so that the reader can say so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from khanalytics import catalogue
 from khanalytics.io.grids import Grid
 from khanalytics.text import fold
 
-__all__ = ["Layout", "classify", "find_layout"]
+__all__ = ["Layout", "classify", "find_layout", "rate_indicator"]
 
 _PROVINCE_HEADERS = {"tinh", "tinh thanh", "tinh thanh pho", "tinh tp", "don vi", "ten don vi", "ten tinh", "province",
                      "province name", "dia phuong", "ten tinh thanh", "ten tinh thanh pho", "tinh thanh pho truc thuoc tw",
@@ -41,6 +41,7 @@ class Layout:
     value_col: int | None
     elements: dict[int, catalogue.HeaderMatch]  # column index -> element and scale (wide form)
     unknown: dict[int, str]  # column index -> header text not in the catalogue
+    rates: dict[int, str] = field(default_factory=dict)  # column index -> indicator the column states ("Tỷ lệ HV/DS (%)")
 
 
 def _header_text(cell: object) -> str:
@@ -62,7 +63,31 @@ def classify(text: str) -> tuple[str, catalogue.HeaderMatch | None]:
     match = catalogue.parse_header(text)  # also knows money written in millions of đồng, with its scale
     if match:
         return "element", match
+    if rate_indicator(text):
+        return "rate", None
     return "unknown", None
+
+
+def rate_indicator(text: str) -> str | None:
+    """The catalogue indicator a rate column states: by its name ("Tỷ lệ GĐHT"), or as "Tỷ lệ A/B" of two elements.
+
+    A rate is computed from its numerator and denominator, never stored as
+    data; the reader checks the province's figure against them.
+    """
+    code = catalogue.match_indicator_header(text)
+    if code:
+        return code
+    parts = re.sub(r"\s*\(.*\)\s*$", "", text).split("/")
+    if len(parts) != 2 or not re.match(r"^(?:ty le|rate)\s", fold(parts[0])):
+        return None
+    top = catalogue.parse_header(re.sub(r"^\s*(?:t[ỷỉ] l[ệê]|tyle|ty le|rate)\s+", "", parts[0], flags=re.IGNORECASE))
+    bottom = catalogue.parse_header(parts[1])
+    if top is None or bottom is None:
+        return None
+    for code, indicator in catalogue.indicators().items():
+        if indicator.numerator == (top.code,) and indicator.denominator == bottom.code:
+            return code
+    return None
 
 
 
@@ -98,6 +123,9 @@ def find_layout(grid: Grid) -> Layout | None:
             value_col=first["value"],
             elements={} if long_form else elements,
             unknown={} if long_form else {c: _header_text(row[c]) for c, (k, _) in kinds.items() if k == "unknown"},
+            rates={} if long_form else {c: code for c, (k, _) in kinds.items() if k == "rate"
+                                        if (code := rate_indicator(_header_text(row[c])) or rate_indicator(
+                                            f"{_header_text(above[c]) if c < len(above) else ''} {_header_text(row[c])}"))},
         )
         if best is None or score > best[0]:
             best = (score, layout)

@@ -10,6 +10,8 @@ The rooms, in the order data flows through them:
   from autoescaped jinja2 templates; atomic writes
 - ``factory``: plans, papermill execution on fresh or warm kernels, batches
 - ``export``: an executed notebook to one HTML file; ``index``: index.html and manifest.json
+- ``exporter``: the same page from ``jupyter nbconvert --to khanalytics`` (an nbconvert entry point)
+- ``demo``: the shipped sample imported into a folder and the Cụm II 2019-H1 report rendered there
 - ``gallery``: every figure type on one page, for people choosing a chart
 """
 

@@ -16,52 +16,33 @@ before it loads. So the page defines one first, with a tiny empty topology
 Our maps hide plotly's base layers (``geo.visible=False``) and draw only the
 provinces, so nothing is lost; plotly's built-in country outlines are not
 available in these pages.
+
+The seed, plotly.js and the figure config live in :mod:`khanalytics.figures.offline`,
+which figures shown in a notebook (JupyterLab, nbconvert) share with these pages.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
-from functools import cache
 from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
 from markupsafe import Markup
-from plotly.offline import get_plotlyjs
 
-GEO_SCOPES = ("world", "usa", "europe", "asia", "africa", "north-america", "south-america")
-GEO_RESOLUTIONS = (50, 110)
-_GEO_LAYERS = ("land", "ocean", "lakes", "rivers", "coastlines", "countries", "subunits")
+from khanalytics.figures.offline import (
+    FIGURE_CONFIG,
+    GEO_RESOLUTIONS,
+    GEO_SCOPES,
+    figure_html,
+    geo_assets_js,
+    plotly_js,
+    plotly_scripts,
+)
 
-FIGURE_CONFIG: dict[str, Any] = {
-    "displaylogo": False,
-    "responsive": True,
-    "scrollZoom": False,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-}
-"""plotly config for figures in pages: no plotly logo, resizes with the page, no scroll-zoom trap on phones."""
-
-
-def _empty_topology() -> dict:
-    return {
-        "type": "Topology",
-        "arcs": [],
-        "objects": {name: {"type": "GeometryCollection", "geometries": []} for name in _GEO_LAYERS},
-    }
-
-
-def geo_assets_js() -> str:
-    """JavaScript that seeds ``window.PlotlyGeoAssets`` with empty base maps (run before plotly.js)."""
-    names = [f"{s}_{r}m" for s in GEO_SCOPES for r in GEO_RESOLUTIONS]
-    return (
-        "(function(){var w=window;w.PlotlyGeoAssets=w.PlotlyGeoAssets||{};"
-        "var t=w.PlotlyGeoAssets.topojson=w.PlotlyGeoAssets.topojson||{};"
-        f"var empty={json.dumps(_empty_topology(), separators=(',', ':'))};"
-        f"{json.dumps(names)}.forEach(function(n){{if(t[n]===undefined){{t[n]=empty;}}}});}})();"
-    )
+__all__ = ["ADAPT_JS", "FIGURE_CONFIG", "GEO_RESOLUTIONS", "GEO_SCOPES", "figure_div", "geo_assets_js", "head_scripts",
+           "plotly_js"]
 
 
 ADAPT_JS = """
@@ -94,19 +75,12 @@ ADAPT_JS = """
 """Page script: applies the narrow (phone) variant a figure stores in ``layout.meta["kha_adapt"]``."""
 
 
-@cache
-def plotly_js() -> str:
-    """The plotly.js bundle shipped with the installed plotly (inlined once per page)."""
-    return get_plotlyjs()
-
-
 def head_scripts() -> Markup:
     """The ``<script>`` elements a page needs, in order: geo seed, plotly.js, then the phone-layout switch.
 
     A report template of another module can put this in its ``<head>`` and then use :func:`figure_div`.
     """
-    js = plotly_js().replace("</script", "<\\/script")
-    return Markup(f"<script>{geo_assets_js()}</script>\n<script>{js}</script>\n<script>{ADAPT_JS}</script>")
+    return Markup(f"{plotly_scripts()}\n<script>{ADAPT_JS}</script>")
 
 
 def figure_div(fig: go.Figure, *, div_id: str | None = None, config: Mapping[str, Any] | None = None) -> Markup:
@@ -114,21 +88,9 @@ def figure_div(fig: go.Figure, *, div_id: str | None = None, config: Mapping[str
 
     The id is derived from the figure's content (stable output for the same input) unless given.
     """
-    spec = fig.to_plotly_json()
     if div_id is None:
         digest = hashlib.sha1(pio.to_json(fig, validate=False).encode("utf-8")).hexdigest()[:12]
         div_id = f"kha-fig-{digest}"
-    height = spec.get("layout", {}).get("height")
-    out = pio.to_html(
-        fig,
-        include_plotlyjs=False,
-        include_mathjax=False,
-        full_html=False,
-        div_id=div_id,
-        config={**FIGURE_CONFIG, **(config or {})},
-        default_width="100%",
-        default_height=f"{int(height)}px" if height else "480px",
-        validate=False,
-        post_script="if (window.khaAdapt) { window.khaAdapt(document.getElementById('{plot_id}')); }",
-    )
+    out = figure_html(fig, div_id=div_id, config=config,
+                      post_script="if (window.khaAdapt) { window.khaAdapt(document.getElementById('{plot_id}')); }")
     return Markup(f'<figure class="kha-figure">{out}</figure>')

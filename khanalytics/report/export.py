@@ -15,10 +15,11 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from plotly.io.json import to_json_plotly
 
+from khanalytics.figures.offline import PLOTLY_MIME
 from khanalytics.report.assets import FIGURE_CONFIG, head_scripts
 from khanalytics.report.pages import fragment, render
 
-PLOTLY_MIME = "application/vnd.plotly.v1+json"
+__all__ = ["HIDDEN_TAGS", "PLOTLY_MIME", "RESET_TAG", "export_html", "notebook_blocks"]
 RESET_TAG = "khanalytics-reset"
 HIDDEN_TAGS = frozenset({"remove", "hide", "parameters", "injected-parameters", RESET_TAG})
 """Cells with one of these tags never reach the page."""
@@ -43,8 +44,9 @@ def notebook_blocks(nb: nbformat.NotebookNode) -> tuple[list[Markup], bool]:
 
     Markdown cells are prose (raw HTML in them is escaped). Of code cells: HTML built by the report
     sections (marked in the output's metadata; it escapes every data string) goes in as is; plotly figures
-    are drawn; images and markdown are kept; any other HTML or a value's repr is shown as escaped text.
-    Code, streams and warnings never reach the page.
+    are drawn from their JSON (the HTML our figures also carry, for nbconvert, is never used here, so a
+    figure is drawn once and plotly.js inlined once); images and markdown are kept; any other HTML or a
+    value's repr is shown as escaped text. Code, streams and warnings never reach the page.
     """
     blocks: list[Markup] = []
     figures = 0

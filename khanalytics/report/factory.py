@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import time
 import traceback
@@ -49,10 +50,41 @@ class ReportError(KhanalyticsError, RuntimeError):
         self.evalue = evalue
 
 
+def shipped_dir(inside: str, source: str) -> Path:
+    """A folder the package ships: ``khanalytics/<inside>`` when installed from a wheel, else the source tree's
+    ``<source>`` (an editable install or a checkout, where setup.py has not copied it into the package)."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / inside
+    return installed if installed.is_dir() else package.parent / source
+
+
 def notebooks_dir() -> Path:
-    """Where the report notebooks live: $KHANALYTICS_NOTEBOOKS, else the source tree's notebooks/."""
+    """Where the report notebooks live: $KHANALYTICS_NOTEBOOKS (your own copies), else those of the package."""
     env = os.environ.get("KHANALYTICS_NOTEBOOKS")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "notebooks"
+    return Path(env) if env else shipped_dir("notebooks", "notebooks")
+
+
+class NotebooksExistError(KhanalyticsError, FileExistsError):
+    """Copying the notebooks would overwrite a file someone may have edited."""
+
+    rule = "file_exists"
+
+
+def copy_notebooks(folder: str | Path, *, overwrite: bool = False) -> list[Path]:
+    """Copy the package's notebooks into ``folder`` for an analyst to edit; never overwrites unless asked.
+
+    ``khanalytics render`` then uses the copies when $KHANALYTICS_NOTEBOOKS names the folder.
+    """
+    sources = sorted(shipped_dir("notebooks", "notebooks").glob("*.ipynb"))
+    target = Path(folder)
+    existing = [target / s.name for s in sources if (target / s.name).exists()]
+    if existing and not overwrite:
+        names = ", ".join(p.name for p in existing)
+        raise NotebooksExistError(f"Đã có {names} trong {target}: không ghi đè (thêm --force để ghi đè).",
+                                  f"{names} already in {target}: not overwritten (add --force to overwrite).",
+                                  file=str(target))
+    target.mkdir(parents=True, exist_ok=True)
+    return [Path(shutil.copyfile(s, target / s.name)) for s in sources]
 
 
 @dataclass

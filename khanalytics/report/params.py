@@ -19,7 +19,7 @@ from khanalytics import catalogue
 from khanalytics import clusters as clu
 from khanalytics import geography as geo
 from khanalytics.errors import ParameterError
-from khanalytics.periods import Period, PeriodError
+from khanalytics.periods import Period, PeriodError, half_year
 
 Kind = Literal["national", "cluster", "province", "explore"]
 KINDS: tuple[Kind, ...] = ("national", "cluster", "province")
@@ -78,17 +78,11 @@ def _texts(err: Exception) -> tuple[str, str]:
 
 
 def parse_period(value: object) -> Period:
-    """A half-year period; a year or a bad string stops with the way out."""
+    """A half-year period; a year or a bad string stops with the way out (the year rule of ``periods.half_year``)."""
     try:
-        period = Period.parse(value)  # type: ignore[arg-type]
+        return half_year(value)  # type: ignore[arg-type]
     except PeriodError as err:
         raise ParameterError(*_texts(err), parameter="period", value=value) from None
-    if not period.is_half_year:
-        raise ParameterError(
-            f"period={period.code!r}: báo cáo theo kỳ 6 tháng; số liệu cả năm là kỳ {period.year}-H2 (đến 31/12).",
-            f"period={period.code!r}: reports are half-yearly: the year's figures are {period.year}-H2.",
-            parameter="period", value=period.code)
-    return period
 
 
 def parse_edition(value: object, period: Period) -> tuple[geo.Edition, geo.Edition | None]:

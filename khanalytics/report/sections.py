@@ -22,8 +22,9 @@ from khanalytics import __version__, analysis, catalogue, narrative
 from khanalytics import clusters as clu
 from khanalytics import figures as fig
 from khanalytics import geography as geo
+from khanalytics.figures.offline import show as show_figure
 from khanalytics.formatting import fmt_date, fmt_number, fmt_percent, fmt_points, no_data
-from khanalytics.periods import Period
+from khanalytics.periods import Period, half_year
 from khanalytics.report.downloads import downloads_html, table_html
 from khanalytics.report.inputs import load_store
 from khanalytics.report.pages import fragment
@@ -97,8 +98,8 @@ class Section:
         for part in self.parts:
             if isinstance(part, Markup):  # marked, so that the export inserts it as HTML
                 display(HTML(str(part)), metadata=TRUSTED)
-            else:
-                display(part)
+            else:  # plotly JSON with the offline base map, and HTML that nbconvert keeps
+                show_figure(part)
 
 
 @dataclass
@@ -468,13 +469,18 @@ def _boundary_note(edition: str, lang: str) -> str:
     return provenance if isinstance(provenance, str) else str(provenance)
 
 
-def trend_frame(obs: pd.DataFrame, indicator: str, group: analysis.Group, kind: str, period: Period, edition: str,
-                last: int, lang: str) -> pd.DataFrame:
+def trend_frame(obs: pd.DataFrame, indicator: str, group: object, kind: str, period: str | Period,
+                edition: str | None = None, last: int = 10, lang: str = "vi") -> pd.DataFrame:
     """Series for the trend figure, all on one map: (period, key, name, role, value).
 
     A cluster report: its provinces, the cluster and the country. A province report: the province, its
-    cluster and the country. The national report: the country and each cluster.
+    cluster and the country. The national report: the country and each cluster. ``period``: a half-year,
+    as text ("2019-H1") or a Period; ``edition``: the map (default: the period's); ``group``: anything
+    ``analysis.as_group`` reads, names on that map.
     """
+    period = half_year(period)
+    edition = geo.check_edition(edition) if edition else geo.edition_for(period)
+    group = analysis.as_group(group, edition=edition)
     periods = [p.code for p in _last_periods(period, last)]
 
     def line(g: analysis.Group, role: str) -> pd.DataFrame:
