@@ -25,7 +25,7 @@ STORE ?= data/khanalytics.duckdb
 DEMO_PERIODS ?= 2019-H1 2026-H1
 
 report: $(STAMP)
-	$(BIN)/khanalytics import data/sample/bao_cao_*.xlsx --store $(STORE)
+	$(BIN)/khanalytics import data/sample/bao_cao_*.xlsx data/published/published_figures.csv --store $(STORE)
 	$(BIN)/khanalytics summary --cluster dong-bac --period 2019-H1 --store $(STORE)
 	for p in $(DEMO_PERIODS); do $(BIN)/khanalytics render-all --period $$p --store $(STORE) -o reports || exit 1; done
 	@echo "Mở / open: reports/2019-H1/index.html, reports/2026-H1/index.html"
@@ -39,7 +39,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check khanalytics tests benchmarks scripts
 
 lab: $(STAMP)
-	$(BIN)/khanalytics import data/sample/bao_cao_*.xlsx --store $(STORE)
+	$(BIN)/khanalytics import data/sample/bao_cao_*.xlsx data/published/published_figures.csv --store $(STORE)
 	$(BIN)/python -m jupyter lab --notebook-dir=. notebooks/
 
 bench: $(STAMP)

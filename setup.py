@@ -19,6 +19,7 @@ SHIPPED = (  # (folder in the repository, file pattern, folder inside the packag
     ("notebooks", "*.ipynb", "khanalytics/notebooks"),
     ("data/sample", "bao_cao_*.xlsx", "khanalytics/demo"),
     ("data", "README.md", "khanalytics/demo"),
+    ("data/published", "published_figures.csv", "khanalytics/demo"),  # published.store.demo_record_path
 )
 
 

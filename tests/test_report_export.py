@@ -4,7 +4,7 @@ import nbformat
 from plotly.offline import get_plotlyjs
 
 from khanalytics.report.export import PLOTLY_MIME, export_html, notebook_blocks
-from khanalytics.report.sections import TRUSTED
+from khanalytics.report.section import TRUSTED
 
 
 def _nb(*outputs, markdown="# Tiêu đề <script>alert(1)</script>", tags=()):

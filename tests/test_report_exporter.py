@@ -8,7 +8,7 @@ from nbconvert.exporters import get_exporter
 from khanalytics.report import plan
 from khanalytics.report.export import export_html
 from khanalytics.report.exporter import KhanalyticsExporter, notebook_parameters, report_title
-from khanalytics.report.sections import TRUSTED
+from khanalytics.report.section import TRUSTED
 
 CLUSTER_PARAMETERS = '''cluster: str = "dong-bac"  # số, mã hoặc tên cụm
 period = "2019-H1"

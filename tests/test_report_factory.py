@@ -17,7 +17,8 @@ from khanalytics.report import export, factory
 from khanalytics.report import index as report_index
 from khanalytics.report.downloads import neutralise
 from khanalytics.report.params import injected_names, parameters
-from khanalytics.report.sections import TRUSTED, open_report
+from khanalytics.report.section import TRUSTED
+from khanalytics.report.sections import open_report
 from khanalytics.store import Store
 from khanalytics.text import slug
 from tests.browser_util import visit

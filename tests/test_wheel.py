@@ -32,7 +32,7 @@ def test_wheel_carries_notebooks_demo_data_and_nbconvert_config(installed: Insta
     for notebook in ("cluster_report", "province_profile", "national_overview", "explore"):
         assert f"khanalytics/notebooks/{notebook}.ipynb" in names
     assert sum(n.startswith("khanalytics/demo/bao_cao_") for n in names) == 23
-    assert "khanalytics/demo/README.md" in names
+    assert {"khanalytics/demo/README.md", "khanalytics/demo/published_figures.csv"} <= set(names)
     config = installed.venv / "etc" / "jupyter" / "jupyter_nbconvert_config.json"
     assert json.loads(config.read_text())["TagRemovePreprocessor"]["remove_cell_tags"] == ["remove"]
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from khanalytics.errors import KhanalyticsError
+from khanalytics.published import import_demo_record
 from khanalytics.report.factory import ReportError, ReportResult, plan, render, shipped_dir
 from khanalytics.report.params import DEFAULT_STORE
 
@@ -61,6 +62,7 @@ def render_demo(folder: str | Path = ".", *, lang: str = "vi") -> DemoResult:
     store = root / DEFAULT_STORE
     with Store(store) as s:
         stored = sum(r.n_new for r in s.import_files(demo_files()))
+        import_demo_record(s)  # the real figures the press published, beside the synthetic ones
     job = plan("cluster", key=DEMO_CLUSTER, period=DEMO_PERIOD, lang=lang, store=store, out_dir=root / "reports")
     result = render(job)
     if result.status != "ok":

@@ -292,8 +292,12 @@ def render(job: ReportJob, *, kernel: WarmKernel | None = None) -> ReportResult:
 
     where: dict[str, Any] = {}
     try:
-        if kernel is None:
-            nb = execute(job)
+        if kernel is None:  # a fresh kernel of our own, started quietly, gone afterwards
+            fresh = WarmKernel()
+            try:
+                nb = fresh.execute(job)
+            finally:
+                fresh.shutdown()
         else:
             try:
                 nb = kernel.execute(job)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -45,7 +46,10 @@ from khanalytics.published.values import (
 )
 from khanalytics.report.pages import fragment
 from khanalytics.report.params import resolve_store
-from khanalytics.report.sections import Report, Section
+from khanalytics.report.section import Section
+
+if TYPE_CHECKING:
+    from khanalytics.report.sections import Report
 
 _W = {
     "beside": ("Số liệu đã công bố", "Published figures"),

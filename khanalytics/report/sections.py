@@ -22,20 +22,19 @@ from khanalytics import __version__, analysis, catalogue, narrative
 from khanalytics import clusters as clu
 from khanalytics import figures as fig
 from khanalytics import geography as geo
-from khanalytics.figures.offline import show as show_figure
 from khanalytics.formatting import fmt_date, fmt_number, fmt_percent, fmt_points, no_data
 from khanalytics.periods import Period, half_year
+from khanalytics.report import published
 from khanalytics.report.downloads import downloads_html, table_html
 from khanalytics.report.inputs import load_store
 from khanalytics.report.pages import fragment
 from khanalytics.report.params import ReportParams
+from khanalytics.report.section import Section
 
 TITLE_INDICATORS = ("learning_families_rate", "learning_clans_rate", "learning_communities_rate",
                     "learning_units_rate", "learning_citizens_rate")
 ORGANISATION_ELEMENTS = ("grassroots_associations", "communes", "branches", "promotion_boards", "learning_centres",
                          "fund_raised_vnd", "fund_balance_vnd", "scholarships_count")
-TRUSTED = {"khanalytics": {"escaped": True}}
-"""Output metadata of HTML built here (every data string escaped); the export inserts only such HTML as is."""
 DATA_COLUMNS = ("edition", "code", "province", "period", "element", "value", "kind", "file_name", "sheet", "row")
 
 _T = {
@@ -49,6 +48,8 @@ _T = {
     "quality": ("Độ phủ và chất lượng số liệu", "Coverage and data quality"),
     "sources": ("Nguồn số liệu và tải về", "Sources and downloads"),
     "clusters": ("Các cụm thi đua", "Clusters"),
+    "published_too": ("Các số trong mục «Số liệu đã công bố» là số thật, có nguồn; các số còn lại là minh hoạ.",
+                      "The figures under “Published figures” are real, with their sources; the others are synthetic."),
     "national": ("Cả nước", "Vietnam"),
     "members": ("Hội viên", "Members"),
     "population": ("Dân số", "Population"),
@@ -72,34 +73,6 @@ def _h(text: str, level: int = 2) -> Markup:
 
 def _p(text: str, css: str | None = None) -> Markup:
     return fragment("paragraph", text, css)
-
-
-@dataclass
-class Section:
-    """One section of a report: safe HTML and figures in the order shown, and the tables behind them."""
-
-    name: str
-    parts: list[Markup | go.Figure] = field(default_factory=list)
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
-
-    @property
-    def html(self) -> Markup:
-        """The section's HTML parts joined (figures left out)."""
-        return Markup("").join(p for p in self.parts if isinstance(p, Markup))
-
-    @property
-    def figures(self) -> list[go.Figure]:
-        """The section's plotly figures."""
-        return [p for p in self.parts if isinstance(p, go.Figure)]
-
-    def _ipython_display_(self) -> None:
-        from IPython.display import HTML, display
-
-        for part in self.parts:
-            if isinstance(part, Markup):  # marked, so that the export inserts it as HTML
-                display(HTML(str(part)), metadata=TRUSTED)
-            else:  # plotly JSON with the offline base map, and HTML that nbconvert keeps
-                show_figure(part)
 
 
 @dataclass
@@ -196,8 +169,26 @@ class Report:
         lead = ("Báo cáo công tác khuyến học, khuyến tài" if vi else "Education promotion report")
         map_text = geo.EDITION_INFO[self.edition].label_vi if vi else geo.EDITION_INFO[self.edition].label_en
         subtitle = ("Số liệu đến hết " if vi else "Figures to ") + fmt_date(self.period.end, self.lang) + " · " + map_text
-        notice = t("synthetic", self.lang) if self.synthetic else None
-        return self._section("header", fragment("report_header", lead, title, subtitle, notice))
+        notices = [t("synthetic", self.lang)] if self.synthetic else []
+        if self.synthetic and not published.unit_rows(self).empty:  # say, per figure, which are real
+            notices.append(t("published_too", self.lang))
+        cluster_note = published.cluster_notice(self)
+        if cluster_note:
+            notices.append(cluster_note)
+        return self._section("header", fragment("report_header", lead, title, subtitle, notices))
+
+    def published(self) -> Section:
+        """What newspapers and the association published for this unit and half-year, beside the stored value,
+        each with its qualifier, source link and quote; disagreements said (:mod:`khanalytics.published`)."""
+        return published.published_beside(self)
+
+    def published_record(self) -> Section:
+        """A province's published members and rates over the years, each point linked to its article."""
+        return published.published_record(self)
+
+    def national_series(self) -> Section:
+        """The country's published member totals since 1996, marked as published, with their sources."""
+        return published.national_series(self)
 
     def summary(self) -> Section:
         """The sentences a leader reads first (:mod:`khanalytics.narrative`)."""
