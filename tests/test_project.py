@@ -57,6 +57,7 @@ RUNTIME_ONLY = {
     "ipykernel": "the kernel papermill runs the report notebooks on",
     "pyarrow": "pandas' engine for parquet files (read_parquet)",
     "odfpy": "pandas' engine for .ods files (read_excel(engine='odf')), never imported by name",
+    "kaleido": "plotly's image export (figures.save_figure through plotly.io.write_image)",
 }
 
 

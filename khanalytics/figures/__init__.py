@@ -27,6 +27,7 @@ Rooms:
 ``figures.layout``         title block, provenance note, phone layout (:data:`NARROW_PX`)
 ``figures.theme``          colours, fonts, the plotly template ``"khanalytics"``
 ``figures.offline``        :class:`Figure`: every figure made here, drawn offline in JupyterLab and nbconvert
+``figures.export``         :func:`save_figure`: PNG, SVG or PDF for slides (kaleido and Chromium, no network)
 ``figures._common``        what the rooms share: words, escaping, input checks, province codes
 =========================  ==========================================================================
 """
@@ -38,11 +39,13 @@ from khanalytics.figures._common import ROLES, STATUSES, FigureError, FigureType
 from khanalytics.figures.cards import KPI_CSS, kpi_cards
 from khanalytics.figures.classes import LegendClasses, legend_classes, quantile_bins
 from khanalytics.figures.comparisons import ranked_bar, scorecard_heatmap
+from khanalytics.figures.export import save_figure
 from khanalytics.figures.layout import NARROW_PX
 from khanalytics.figures.maps import choropleth, tile_map
 from khanalytics.figures.trends import small_multiples, trend
 
 __all__ = [
+    "save_figure",
     "KPI_CSS",
     "NARROW_PX",
     "ROLES",
