@@ -100,6 +100,12 @@ def _where(row) -> dict:
     return {"sheet": row.sheet, "row": int(row.row) if pd.notna(row.row) else None, "column": row.column}
 
 
+def _value_error(rule: str, name: str, vi: str, en: str, row) -> Issue:
+    """An error about one stored value: its cell, the value as written, and the province, period and element."""
+    return Issue("error", rule, name, vi, en, value=row.raw if row.raw is not None else row.value,
+                 province=row.code, period=row.period, element=row.element, **_where(row))
+
+
 def _errors(values: pd.DataFrame, name: str, file_edition: str | None) -> list[Issue]:
     out: list[Issue] = []
     money_elements = {code for code, e in catalogue.elements().items() if e.is_money}
@@ -107,17 +113,14 @@ def _errors(values: pd.DataFrame, name: str, file_edition: str | None) -> list[I
     for row in values[values["value"].abs() > ceilings].itertuples():
         money = row.element in money_elements
         ceiling = MONEY_CEILING if money else COUNT_CEILING
-        out.append(Issue(
-            "error", "implausible_value", name,
+        out.append(_value_error(
+            "implausible_value", name,
             f"tối đa {fmt_number(ceiling)} {'đồng' if money else '(nhiều hơn dân số cả nước là không thể)'}",
             f"at most {fmt_number(ceiling, lang='en')} {'đồng' if money else '(more than the whole country cannot be)'}",
-            value=row.raw if row.raw is not None else row.value, province=row.code, period=row.period,
-            element=row.element, **_where(row)))
+            row))
     non_negative = {code for code, e in catalogue.elements().items() if e.non_negative}
     for row in values[(values["value"] < 0) & values["element"].isin(non_negative)].itertuples():
-        out.append(Issue("error", "negative_count", name, "một số không âm (≥ 0)", "a non-negative number (≥ 0)",
-                         value=row.raw if row.raw is not None else row.value, province=row.code, period=row.period,
-                         element=row.element, **_where(row)))
+        out.append(_value_error("negative_count", name, "một số không âm (≥ 0)", "a non-negative number (≥ 0)", row))
     key = ["edition", "code", "period", "element"]
     counts = values.groupby(key)["value"].transform("nunique")
     seen: set[tuple] = set()
@@ -125,12 +128,11 @@ def _errors(values: pd.DataFrame, name: str, file_edition: str | None) -> list[I
         k = (row.edition, row.code, row.period, row.element)
         if k in seen:
             first = values[(values[key] == pd.Series(k, index=key)).all(axis=1)].iloc[0]
-            out.append(Issue(
-                "error", "conflicting_duplicate", name,
+            out.append(_value_error(
+                "conflicting_duplicate", name,
                 f"một giá trị duy nhất (đã có {fmt_number(first['value'], 2).removesuffix(',00')} ở hàng {first['row']})",
                 f"a single value (already {fmt_number(first['value'], 2, 'en').removesuffix('.00')} at row {first['row']})",
-                value=row.raw if row.raw is not None else row.value, province=row.code, period=row.period,
-                element=row.element, **_where(row)))
+                row))
         seen.add(k)
     for period in sorted(set(values["period"])):
         p = Period.parse(period)
