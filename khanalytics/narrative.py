@@ -250,6 +250,13 @@ def _best_aside(best: Mapping | pd.Series | None, m: an.Measure, lang: str, r: d
     return f"; {_name(b['code'], ed, 'en')} alone reached {value} of its population"
 
 
+def province_decimals(indicator: str) -> int:
+    """The decimals a province's value is written with in the sentences, and so ranked with everywhere:
+    a rate to one decimal ("31,8 %", as the association writes it), a count as the indicator says."""
+    m = an.measure(indicator)
+    return PROVINCE_DECIMALS if m.is_percent else m.decimals
+
+
 def ranking_sentence(provinces: pd.DataFrame, row: Mapping | pd.Series, lang: str = "vi", *,
                      best_named: bool = False) -> str:
     """Best and weakest members, and how many stand above the national value.
@@ -266,7 +273,7 @@ def ranking_sentence(provinces: pd.DataFrame, row: Mapping | pd.Series, lang: st
         return ""
     ed = geo.require_edition(d, r["edition"], what="ranking_sentence") if "edition" in r \
         else str(d["edition"].iloc[0])
-    dec = PROVINCE_DECIMALS if m.is_percent else m.decimals
+    dec = province_decimals(m.code)
     rounded = d["value"].round(dec)
     hi, lo = rounded.max(), rounded.min()
     flip = not m.higher_is_better
@@ -499,7 +506,7 @@ def summary(
         ed = _own_map(g, ed)
     row = an.compare(obs, indicator, g, p, edition=ed, threshold=threshold,
                      clusters_path=clusters_path).iloc[0].to_dict()
-    ranked = an.ranks(obs, indicator, p, edition=ed, clusters_path=clusters_path)
+    ranked = an.ranks(obs, indicator, p, edition=ed, decimals=province_decimals(indicator), clusters_path=clusters_path)
     codes, _, _ = an.members_on(g, ed, p)
     mine = ranked[ranked["code"].isin(codes)]
     items: list[tuple[str, str]] = []

@@ -15,8 +15,9 @@ fits, so the package makes its own from data it may redistribute:
 Method: a Voronoi mosaic of the commune points (points far from every other
 commune of their province are dropped), dissolved by province and clipped to
 the land (estuaries and narrow channels filled, since provinces include their
-waters); land pieces cut off from their province are given to the neighbour
-they share most border with; the whole mosaic is then simplified as one
+waters); land pieces cut off from their province, unless they hold one of its
+commune points (Cát Bà is Hải Phòng's), are given to the neighbour they share
+most border with; the whole mosaic is then simplified as one
 coverage, so shared borders stay shared. The 34-province map is the
 63-province map dissolved by the crosswalk. The result is approximate, for
 statistical graphics only.
@@ -29,6 +30,7 @@ Run from the repository root (needs npm and the dev extra)::
 from __future__ import annotations
 
 import argparse
+import base64
 import collections
 import hashlib
 import json
@@ -84,6 +86,8 @@ def fetch_world_atlas(workdir: Path, tarball: Path | None = None) -> tuple[dict,
         tarball = workdir / info["filename"]
         integrity = info.get("integrity", "")
     digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
+    # npm's own integrity string, computed here too so that a local tarball gives the same metadata
+    integrity = integrity or "sha512-" + base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
     with tarfile.open(tarball) as tar:
         topo = json.load(tar.extractfile(f"package/{WORLD_ATLAS_FILE}"))  # type: ignore[arg-type]
     source = {
@@ -199,21 +203,26 @@ def well_placed(codes: np.ndarray, xy: np.ndarray) -> np.ndarray:
 
 
 def seeds(legacy: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
-    """Voronoi seeds in metres: every well-placed commune point, plus four points per
-    legacy commune a share of the way to its bounding box's edges (communes are areas)."""
+    """Voronoi seeds in metres (code, x, y, commune): every well-placed commune point
+    (``commune`` True), plus four points per legacy commune a share of the way to its
+    bounding box's edges (communes are areas)."""
     frames = []
     for table in (legacy, new):
         xy = _project(table["lon"].to_numpy(), table["lat"].to_numpy())
         keep = well_placed(table["code"].to_numpy(), xy)
         print(f"  {len(table)} communes, {(~keep).sum()} misplaced and dropped")
-        frames.append(pd.DataFrame({"code": table["code"].to_numpy(), "x": xy[:, 0], "y": xy[:, 1]})[keep])
+        frames.append(
+            pd.DataFrame({"code": table["code"].to_numpy(), "x": xy[:, 0], "y": xy[:, 1], "commune": True})[keep]
+        )
         if table is legacy:
             kept = table[keep].dropna(subset=["bounds"])
             box = np.array([_bounds(b) for b in kept["bounds"]])
             lon, lat = kept["lon"].to_numpy(), kept["lat"].to_numpy()
             for tx, ty in ((box[:, 0], lat), (box[:, 2], lat), (lon, box[:, 1]), (lon, box[:, 3])):
                 exy = _project(lon + BOX_SHARE * (tx - lon), lat + BOX_SHARE * (ty - lat))
-                frames.append(pd.DataFrame({"code": kept["code"].to_numpy(), "x": exy[:, 0], "y": exy[:, 1]}))
+                frames.append(
+                    pd.DataFrame({"code": kept["code"].to_numpy(), "x": exy[:, 0], "y": exy[:, 1], "commune": False})
+                )
     return pd.concat(frames, ignore_index=True).drop_duplicates(subset=["x", "y"])
 
 
@@ -229,9 +238,17 @@ def mosaic(points: pd.DataFrame, land_m: shapely.Geometry) -> gpd.GeoSeries:
     return gpd.GeoSeries({code: shapely.intersection(r, land_m) for code, r in regions.items()}, crs=METRIC_CRS)
 
 
-def reassign_strays(regions: gpd.GeoSeries) -> gpd.GeoSeries:
+def reassign_strays(regions: gpd.GeoSeries, anchors: pd.DataFrame | None = None) -> gpd.GeoSeries:
     """Give each small piece cut off from its province, and touching others, to the
-    neighbour it shares most border with (Voronoi leaves a few such exclaves)."""
+    neighbour it shares most border with (Voronoi leaves a few such exclaves).
+
+    A piece holding one of its own province's commune points (``anchors``: code, x, y
+    in metres) is land the register places there, an island district say, and stays."""
+    held: dict[str, shapely.Geometry] = {}
+    if anchors is not None:
+        held = {
+            code: shapely.multipoints(g[["x", "y"]].to_numpy()) for code, g in anchors.groupby("code")
+        }
     rows = []
     for code, geom in regions.items():
         parts = shapely.get_parts(geom)
@@ -243,6 +260,8 @@ def reassign_strays(regions: gpd.GeoSeries) -> gpd.GeoSeries:
     moved = 0
     for i, (code, piece, main) in enumerate(rows):
         if main or piece.area >= STRAY_SHARE * regions[code].area:
+            continue
+        if code in held and piece.intersects(held[code]):
             continue
         border: dict[str, float] = collections.defaultdict(float)
         for j in tree.query(piece, predicate="intersects"):
@@ -462,15 +481,16 @@ def main() -> None:
     land = shapely.MultiPolygon([Polygon(p.exterior) for p in shapely.get_parts(land)])
     legacy, new, commune_source = commune_points()
     print("mosaic")
-    regions = reassign_strays(mosaic(seeds(legacy, new), land))
+    points = seeds(legacy, new)
+    regions = reassign_strays(mosaic(points, land), points[points["commune"]])
     geoms = {"2008": to_lonlat(simplify(regions, args.tolerance))}
     geoms["2025"] = dissolve_2025(geoms["2008"])
 
     method = (
         "Voronoi mosaic of commune points (misplaced points dropped; four extra seeds per 2008 commune "
         f"{BOX_SHARE:.0%} of the way to its bounding box's edges), dissolved by province, clipped to Natural "
-        f"Earth's land with water narrower than {2 * args.close / 1000:g} km filled, cut-off pieces given "
-        f"to the neighbour sharing most border, coverage-simplified at {args.tolerance:g} m "
+        f"Earth's land with water narrower than {2 * args.close / 1000:g} km filled, cut-off pieces with none of "
+        f"their province's commune points given to the neighbour sharing most border, coverage-simplified at {args.tolerance:g} m "
         f"(shapely {shapely.__version__}, GEOS {shapely.geos_version_string}), coordinates rounded to "
         f"{DECIMALS} decimals"
     )

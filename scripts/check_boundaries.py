@@ -3,9 +3,9 @@
 The yardstick (``../shared/reference/geoBoundaries-VNM-ADM1_simplified.geojson``
 or a path given on the command line) is only read here, never copied: the
 shipped geometry is made without it (scripts/build_boundaries.py). For each
-edition this prints the median and minimum intersection-over-union (IoU) of
-the provinces (targets: median >= 0.85, minimum >= 0.6), the worst
-provinces, and two diagnostics that tell a wrong polygon from a wrong
+edition (the 63- and the 34-province map) this prints every province's
+intersection-over-union (IoU), their median and minimum (aim: median
+>= 0.88, minimum >= 0.6; the tests hold the median >= 0.85), the worst five, and two diagnostics that tell a wrong polygon from a wrong
 yardstick: the share of the province's communes (vietnamadminunits) that lie
 inside each polygon, and how far the yardstick's polygon must be shifted to
 fit ours best.
@@ -30,7 +30,8 @@ from khanalytics import geography as geo
 
 ROOT = Path(__file__).resolve().parents[1]
 YARDSTICK = ROOT.parent / "shared" / "reference" / "geoBoundaries-VNM-ADM1_simplified.geojson"
-TARGET_MEDIAN, TARGET_MIN = 0.85, 0.6
+TARGET_MEDIAN, TARGET_MIN = 0.85, 0.6  # floors the tests hold the shipped polygons to
+AIM_MEDIAN = 0.88  # issue 13's aim for the median, with every province >= TARGET_MIN
 AGREES = 0.9  # a yardstick polygon holding fewer of its province's communes is itself misplaced
 
 
@@ -87,13 +88,24 @@ def evaluate(path: Path, edition: str) -> pd.DataFrame:
     return table
 
 
-def report(path: Path, edition: str, worst: int = 8) -> pd.DataFrame:
+def per_province(iou: pd.Series, edition: str, columns: int = 3) -> str:
+    """Every province's IoU, by code, in ``columns`` columns."""
+    cells = [f"{code} {geo.province_name(code, edition):<18.18} {value:5.2f}" for code, value in iou.sort_index().items()]
+    rows = -(-len(cells) // columns)
+    return "\n".join("  " + "   ".join(cells[r::rows]) for r in range(rows))
+
+
+def report(path: Path, edition: str, worst: int = 5) -> pd.DataFrame:
+    """Print one map's IoU: every province, the median and minimum against the targets, the worst ``worst``
+    with the diagnostics; return the table."""
     table = evaluate(path, edition)
     iou = table["iou"]
-    ok = iou.median() >= TARGET_MEDIAN and iou.min() >= TARGET_MIN
+    print(f"{edition}: IoU by province (code, name, IoU)")
+    print(per_province(iou, edition))
+    ok = iou.median() >= AIM_MEDIAN and iou.min() >= TARGET_MIN
     print(
         f"{edition} ({len(iou)} provinces): IoU median {iou.median():.3f}, min {iou.min():.3f} "
-        f"[targets {TARGET_MEDIAN} / {TARGET_MIN}: {'met' if ok else 'NOT met'}]"
+        f"[aim: median {AIM_MEDIAN}, every province {TARGET_MIN}: {'met' if ok else 'NOT met'}]"
     )
     agree = table[table["yardstick_agrees"]]
     others = [geo.province_name(c, edition) for c in table.index[~table["yardstick_agrees"]]]
@@ -105,7 +117,7 @@ def report(path: Path, edition: str, worst: int = 8) -> pd.DataFrame:
     a = bnd.provinces(edition).to_crs(bnd.METRIC_CRS).set_index("code").geometry
     b = yardstick(path, edition).to_crs(bnd.METRIC_CRS).set_index("code").geometry
     print(
-        f"  {'worst provinces':<22} {'IoU':>5}  communes inside: ours  yardstick   yardstick best shift (km E, N) -> IoU"
+        f"  {f'worst {worst} provinces':<22} {'IoU':>5}  communes inside: ours  yardstick   yardstick best shift (km E, N) -> IoU"
     )
     for code, row in table.sort_values("iou").head(worst).iterrows():
         dx, dy, shifted = best_shift(a[code], b[code])

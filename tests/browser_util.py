@@ -2,15 +2,23 @@
 
 Used by the browser tests (figures here, reports elsewhere). Chromium is Debian's package
 (``apt-get install chromium``; ``.ci/run`` installs it); when it is missing the test fails and says
-so, it is never skipped.
+so, it is never skipped. :func:`visit` opens a page on a screen (a phone with ``mobile=True``: playwright's
+device emulation, as a headless window is never narrower than 500 px) and measures what sticks out of it;
+:func:`print_pdf` prints it to an A4 PDF and measures the figures as laid out for the paper, and
+:func:`read_pdf` reads that PDF back.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -56,6 +64,79 @@ _FIGURE_FACTS_JS = """
 """
 
 
+# What sticks out of the screen: the page's own width, elements past the right edge that no box of their own
+# scrolls or clips, each figure's edges and the texts of its SVG cut by them (``geo``: a place name on a map),
+# each table against its box.
+_FIT_JS = """
+() => {
+  const vw = document.documentElement.clientWidth;
+  const clipBox = e => {
+    for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== 'visible') return p;
+    }
+    return null;
+  };
+  const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+    (typeof e.className === 'string' && e.className.trim() ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
+  const wider = [];
+  for (const e of document.body.querySelectorAll('*')) {
+    const r = e.getBoundingClientRect();
+    if (!r.width || r.right <= vw + 0.5) continue;  // past the left edge is out of reach, not a scroll
+    const box = clipBox(e);
+    if (!box || box.getBoundingClientRect().right > vw + 0.5) wider.push(name(e) + ' ' + Math.round(r.right));
+  }
+  const figures = Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {
+    const g = gd.getBoundingClientRect();
+    const cut = Array.from(gd.querySelectorAll('svg text')).filter(t => t.textContent.trim()).map(t => {
+      const r = t.getBoundingClientRect();
+      return {text: t.textContent, left: r.left, right: r.right, width: r.width, geo: !!t.closest('.geolayer')};
+    }).filter(t => t.width && t.right > g.left && t.left < g.right && (t.right > g.right + 1 || t.left < g.left - 1));
+    const drawn = Array.from(gd.querySelectorAll('.main-svg')).map(m => m.getBoundingClientRect().right);
+    return {id: gd.id, mode: gd._khaMode || null, left: g.left, right: Math.max(g.right, ...drawn), height: g.height,
+            cut};
+  });
+  const tables = Array.from(document.querySelectorAll('table')).map(t => {
+    const box = clipBox(t);
+    return {right: t.getBoundingClientRect().right, boxRight: box ? box.getBoundingClientRect().right : null,
+            boxOverflow: box ? getComputedStyle(box).overflowX : null};
+  });
+  return {width: vw, scrollWidth: document.documentElement.scrollWidth, wider, figures, tables};
+}
+"""
+
+# The page as laid out for the paper (print media, the viewport as wide as the page inside its margins):
+# each figure's box and zoom, and each line of text inside it (place names on maps aside) with its box and
+# the baseline of its first glyph, from the figure's top; the data
+# notices, the footer and the download links.
+_PAPER_JS = """
+() => {
+  const figures = Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => {
+    const g = gd.getBoundingClientRect();
+    const strings = [];
+    for (const t of gd.querySelectorAll('svg text')) {
+      if (t.closest('.geolayer')) continue;  // a map's place names: those outside its frame are clipped away
+      const parts = t.querySelectorAll('tspan.line').length ? t.querySelectorAll('tspan.line') : [t];
+      for (const part of parts) {
+        const r = part.getBoundingClientRect();
+        const inside = r.left >= g.left - 1 && r.right <= g.right + 1 && r.top >= g.top - 1 && r.bottom <= g.bottom + 1;
+        if (part.textContent.trim() && r.width && inside) {
+          const start = part.getStartPositionOfChar(0);  // where the first glyph sits on its baseline, as in a PDF
+          const at = new DOMPoint(start.x, start.y).matrixTransform(part.getScreenCTM());
+          strings.push({text: part.textContent, top: r.top - g.top, bottom: r.bottom - g.top, baseline: at.y - g.top});
+        }
+      }
+    }
+    return {id: gd.id, mode: gd._khaMode || null, zoom: gd.style.zoom || '', width: g.width, height: g.height,
+            right: g.right, strings};
+  });
+  const text = sel => Array.from(document.querySelectorAll(sel)).map(e => e.innerText.trim()).filter(Boolean);
+  return {width: document.documentElement.clientWidth, scrollWidth: document.documentElement.scrollWidth,
+          scrollHeight: document.documentElement.scrollHeight, figures, notices: text('.kha-notice'),
+          footers: text('.kha-footer'), downloads: text('.kha-downloads a'), headings: text('main h2')};
+}
+"""
+
+
 def chromium_path() -> str:
     """Debian's chromium, or fail the test with the command that installs it."""
     for candidate in (os.environ.get("KHANALYTICS_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
@@ -80,27 +161,30 @@ class PageVisit:
     figures: list[dict] = field(default_factory=list)
     drawn_in_time: bool = False
     text: str = ""
+    fit: dict[str, Any] = field(default_factory=dict)  # what sticks out of the screen (see _FIT_JS)
 
 
-def visit(
-    path: str | os.PathLike[str],
-    *,
-    screenshot: str | os.PathLike[str] | None = None,
-    width: int = 1200,
-    height: int = 900,
-    timeout_ms: int = 20000,
-) -> PageVisit:
-    """Open ``path`` from ``file://`` in headless Chromium with every other request aborted and recorded."""
+@dataclass
+class PrintVisit(PageVisit):
+    """A page printed to an A4 PDF: the file and the page as laid out for the paper (see _PAPER_JS)."""
+
+    pdf: Path | None = None
+    paper: dict[str, Any] = field(default_factory=dict)
+
+
+@contextmanager
+def _opened(result: PageVisit, *, width: int, height: int, mobile: bool, timeout_ms: int) -> Iterator[Any]:
+    """The playwright page of ``result.url`` once every figure is drawn (or ``timeout_ms`` passed), in a
+    context that aborts and records every request that is not the file, and records errors and dialogs."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     exe = chromium_path()
-    url = Path(path).resolve().as_uri()
-    result = PageVisit(url=url)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, headless=True)
         try:
-            context = browser.new_context(viewport={"width": width, "height": height}, service_workers="block")
+            context = browser.new_context(viewport={"width": width, "height": height}, service_workers="block",
+                                          is_mobile=mobile, has_touch=mobile)
 
             def route(r):  # noqa: ANN001 - playwright's Route
                 if r.request.url.startswith("file:"):
@@ -127,17 +211,125 @@ def visit(
                 d.dismiss()
 
             page.on("dialog", on_dialog)
-            page.goto(url, wait_until="load")
+            page.goto(result.url, wait_until="load")
             try:
                 page.wait_for_function(_ALL_DRAWN_JS, timeout=timeout_ms)
                 result.drawn_in_time = True
             except PlaywrightTimeout:
                 result.drawn_in_time = False
             page.wait_for_timeout(300)  # let geo subplots finish their async promise
-            result.figures = page.evaluate(_FIGURE_FACTS_JS)
-            result.text = page.inner_text("body")
-            if screenshot:
-                page.screenshot(path=str(screenshot), full_page=True)
+            yield page
         finally:
             browser.close()
+
+
+def visit(
+    path: str | os.PathLike[str],
+    *,
+    screenshot: str | os.PathLike[str] | None = None,
+    width: int = 1200,
+    height: int = 900,
+    timeout_ms: int = 20000,
+    mobile: bool = False,
+) -> PageVisit:
+    """Open ``path`` from ``file://`` in headless Chromium with every other request aborted and recorded.
+
+    ``mobile``: as a phone (a mobile viewport that honours the page's ``<meta name="viewport">``, touch).
+    """
+    result = PageVisit(url=Path(path).resolve().as_uri())
+    with _opened(result, width=width, height=height, mobile=mobile, timeout_ms=timeout_ms) as page:
+        result.figures = page.evaluate(_FIGURE_FACTS_JS)
+        result.fit = page.evaluate(_FIT_JS)
+        result.text = page.inner_text("body")
+        if screenshot:
+            page.screenshot(path=str(screenshot), full_page=True)
     return result
+
+
+def print_pdf(
+    path: str | os.PathLike[str],
+    pdf: str | os.PathLike[str],
+    *,
+    paper_px: tuple[int, int],
+    screen_px: tuple[int, int] = (1200, 900),
+    timeout_ms: int = 20000,
+) -> PrintVisit:
+    """Open ``path`` as :func:`visit` does on a screen of ``screen_px`` and print it to ``pdf`` (A4) as
+    Chromium prints ("Save as PDF"); then measure it laid out for the paper: print media in a viewport of
+    ``paper_px`` (an A4 page inside its margins)."""
+    result = PrintVisit(url=Path(path).resolve().as_uri(), pdf=Path(pdf))
+    width, height = screen_px
+    with _opened(result, width=width, height=height, mobile=False, timeout_ms=timeout_ms) as page:
+        result.figures = page.evaluate(_FIGURE_FACTS_JS)
+        page.pdf(path=str(pdf), format="A4", outline=True, tagged=True)
+        page.set_viewport_size({"width": paper_px[0], "height": paper_px[1]})
+        page.emulate_media(media="print")
+        page.wait_for_timeout(300)
+        result.paper = page.evaluate(_PAPER_JS)
+        result.text = page.inner_text("body")
+    return result
+
+
+def squeeze(text: str) -> str:
+    """``text`` without any whitespace, in NFC: how a line of the page compares with what a PDF holds (its
+    text comes back with spaces inside words where glyphs were placed one by one)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
+
+
+@dataclass
+class PdfPage:
+    """One page of a PDF: its text squeezed, and its rows of text (the squeezed text of each baseline, top to
+    bottom, with the baseline's height in points from the page's bottom edge)."""
+
+    text: str
+    rows: list[tuple[float, str]]
+
+    def heights(self, text: str) -> list[float]:
+        """The baselines of the rows holding ``text``."""
+        wanted = squeeze(text)
+        return [y for y, row in self.rows if wanted in row]
+
+
+def read_pdf(path: str | os.PathLike[str]) -> tuple[list[PdfPage], list[tuple[str, int, float]]]:
+    """The pages of a PDF, and its outline (each heading Chromium printed: title, page index, top in points)."""
+    import pypdf
+
+    reader = pypdf.PdfReader(str(path))
+    pages = []
+    for page in reader.pages:
+        rows: dict[float, str] = {}
+
+        def keep(text: str, cm: list[float], tm: list[float], *_: object, rows: dict = rows) -> None:
+            if text.strip():  # glyph runs on one baseline make one row, in the order they were drawn
+                y = round(tm[4] * cm[1] + tm[5] * cm[3] + cm[5], 1)
+                rows[y] = rows.get(y, "") + squeeze(text)
+
+        raw = page.extract_text(visitor_text=keep)
+        pages.append(PdfPage(text=squeeze(raw), rows=sorted(rows.items(), reverse=True)))
+    outline: list[tuple[str, int, float]] = []
+
+    def walk(items: list[Any]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                outline.append((str(item.title), reader.get_destination_page_number(item), float(item.top)))
+
+    walk(reader.outline)
+    return pages, outline
+
+
+_REPORTS: dict[tuple[str, str | None, str, str], Path] = {}  # one render per report and store, whichever module asks
+
+
+def report_for(kind: str, key: str | None, store: Path, folder: Path, period: str = "2019-H1") -> Path:
+    """The HTML report of ``kind`` (``key``: the cluster or province) rendered from ``store`` into ``folder``,
+    once per test session."""
+    from khanalytics.report import factory
+
+    cached = (kind, key, str(store), period)
+    if cached not in _REPORTS:
+        result = factory.render(factory.plan(kind, key=key, period=period, store=store, out_dir=folder))
+        assert result.status == "ok", result.error
+        _REPORTS[cached] = Path(result.output)
+    return _REPORTS[cached]

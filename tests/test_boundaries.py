@@ -427,3 +427,18 @@ def test_boundary_errors_are_family_errors_in_both_languages(tmp_path):
     e = err.value
     assert isinstance(e, bnd.BoundaryError) and isinstance(e, ValueError) and e.context == {"file": str(tmp_path / "nowhere.shp")}
     assert e.vi.startswith("Không đọc được") and e.en.startswith("cannot read") and " / " not in e.vi
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not YARDSTICK.is_file(), reason=f"yardstick {YARDSTICK} not present on this machine")
+def test_check_script_prints_every_province_and_the_worst_five(capsys):
+    check = _check_script()
+    for edition in geo.EDITIONS:
+        table = check.report(YARDSTICK, edition)
+        out = capsys.readouterr().out
+        for code in geo.province_codes(edition):
+            assert f"{code} {geo.province_name(code, edition)}" in out
+        assert f"IoU median {table['iou'].median():.3f}" in out and "worst 5 provinces" in out
+        worst = out.split("worst 5 provinces")[1].splitlines()[1:6]
+        named = [geo.province_name(c, edition) for c in table["iou"].nsmallest(5).index]
+        assert [line.split()[0] for line in worst] == [n.split()[0] for n in named]

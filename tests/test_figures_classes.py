@@ -35,7 +35,19 @@ def test_quantile_classes() -> None:
 
 def test_decimal_comma_in_class_labels() -> None:
     c = figures.legend_classes([1.5, 2.5], bins=[0, 2.5, 5.25])
-    assert c.labels == ("0 – 2,5 %", "2,5 – 5,25 %")
+    # issue 13: one legend, one number of decimals (was "0 – 2,5 %", "2,5 – 5,25 %")
+    assert c.labels == ("0,00 – 2,50 %", "2,50 – 5,25 %")
+
+
+def test_every_class_label_has_the_same_decimals() -> None:
+    c = figures.legend_classes([14, 20, 30, 32.4], bins=[14, 22.7, 27, 32.4])
+    assert c.labels == ("14,0 – 22,7 %", "22,7 – 27,0 %", "27,0 – 32,4 %")
+    quantiles = figures.legend_classes(np.linspace(14.03, 32.41, 40), k=5, decimals=2)
+    places = {len(part.split(",")[1]) if "," in part else 0
+              for label in quantiles.labels for part in label.rstrip(" %").split(" – ")}
+    assert len(places) == 1
+    assert figures.legend_classes([5, 55], bins=[0, 40, 50, 60]).labels == ("0 – 40 %", "40 – 50 %", "50 – 60 %")
+    assert classes.common_decimals([0, 2.5, float("inf")], 2) == 1
 
 
 

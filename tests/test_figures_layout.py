@@ -62,3 +62,28 @@ def test_set_adapt_records_both_sides_of_a_restyle() -> None:
     assert adapt["narrow"]["layout"]["margin.r"] == 4
     assert adapt["narrow"]["layout"]["height"] == 300 + 60 - 34  # the plot's own height + the taller legend row
     assert adapt["wide"]["layout"]["height"] == 400
+
+
+def test_the_phone_layout_rewraps_the_note_and_makes_room_for_it() -> None:
+    note = "Ranh giới: bản đồ 63 tỉnh, thành phố (2008–6/2025), ranh giới gần đúng do khanalytics tạo từ tọa độ xã " * 2
+    fig = layout.finish(go.Figure(go.Scatter(x=[1], y=[1])), lang="vi", title="T", subtitle=None, note=note, height=400)
+    i = next(k for k, a in enumerate(fig.layout.annotations) if a.name == "provenance")
+    adapt = fig.layout.meta["kha_adapt"]
+    narrow, wide = adapt["narrow"]["layout"], adapt["wide"]["layout"]
+    longest = max(len(line) for line in narrow[f"annotations[{i}].text"].split("<br>"))
+    assert longest <= layout.NOTE_CHARS[1] < layout.NOTE_CHARS[0]
+    assert wide[f"annotations[{i}].text"] == fig.layout.annotations[i].text
+    grown = narrow["margin.b"] - wide["margin.b"]
+    assert grown > 0 and narrow["height"] - wide["height"] == grown + 60 - 34  # the note's lines and the legend
+
+
+def test_a_long_legend_gets_the_rows_it_needs() -> None:
+    names = ["Cụm II – Đông Bắc: đạt danh hiệu", "Cụm II – Đông Bắc: đăng ký", "Cả nước: đạt danh hiệu"]
+    fig = go.Figure([go.Scatter(x=[1], y=[1], name=n) for n in names])
+    assert layout.legend_rows(fig, 1000) == 1 and layout.legend_rows(fig, 580) == 2
+    assert layout.legend_rows(fig, layout.PHONE_PX) == 3
+    fig = layout.finish(fig, lang="vi", title="T", subtitle=None, note=None, height=400)
+    short = layout.finish(go.Figure(go.Scatter(x=[1], y=[1], name="a")), lang="vi", title="T", subtitle=None,
+                          note=None, height=400)
+    assert fig.layout.margin.t == short.layout.margin.t + 26  # a second legend row on the wide layout
+    assert fig.layout.meta["kha_adapt"]["narrow"]["layout"]["margin.t"] == short.layout.margin.t + 26 * 2

@@ -66,7 +66,8 @@ def test_choropleth_classes_hover_and_no_data() -> None:
 
 def test_choropleth_highlight_labels_and_archipelagos() -> None:
     fig = draw_map(highlight=CLUSTER_2008, highlight_label="Cụm II – Đông Bắc", focus="highlight")
-    outline = [t for t in fig.data if t.type == "scattergeo" and t.mode == "lines"]
+    # on the main map (the inset, geo2, has its own shapes)
+    outline = [t for t in fig.data if t.type == "scattergeo" and t.mode == "lines" and t.geo in (None, "geo")]
     assert len(outline) == 1 and outline[0].name == "Cụm II – Đông Bắc"
     assert outline[0].line.color == theme.ROLE_COLORS["cluster"]
     labels = next(t for t in fig.data if t.name == "labels")
@@ -293,3 +294,64 @@ def test_map_inputs_are_checked() -> None:
     fig = _plain_map(names, show_labels="all")
     assert "Tỉnh Quảng Ninh" in next(t for t in fig.data if t.name == "labels").text
     assert np.isnan(pd.to_numeric(pd.Series([None])).iloc[0])
+
+
+def _provenance(fig) -> str:
+    return next(a.text for a in fig.layout.annotations if a.name == "provenance")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_boundaries_are_stated_once_in_the_report_language(lang: str) -> None:
+    b = square_boundaries("2008")
+    b.attrs["provenance"] = "ranh giới gần đúng / approximate boundaries"
+    # a report passing the boundaries' own provenance as its note must not repeat it
+    fig = draw_map(boundaries=b, lang=lang, provenance_note=b.attrs["provenance"])
+    note = _provenance(fig).replace("<br>", " ")
+    own, other = ("ranh giới gần đúng", "approximate") if lang == "vi" else ("approximate", "ranh giới")
+    assert note.count(own) == 1 and other not in note
+    assert note.count("Ranh giới:" if lang == "vi" else "Boundaries:") == 1
+
+
+def test_the_cluster_is_labelled_with_its_values_at_every_focus() -> None:
+    vals = values("2008").set_index("code")["value"]
+    for focus in ("country", "highlight"):
+        fig = draw_map(highlight=CLUSTER_2008, focus=focus)
+        texts = next(t for t in fig.data if t.name == "labels").text
+        for code in CLUSTER_2008:
+            name = geography.province_name(code, "2008")
+            value = vals.get(code)
+            expected = name if pd.isna(value) else f"{name}<br>"
+            assert any(text.startswith(expected) for text in texts), (focus, name)
+        with_value = [text for text in texts if "%" in text]
+        assert len(with_value) == sum(pd.notna(vals.get(c)) for c in CLUSTER_2008)
+
+
+@pytest.mark.parametrize("focus", ["country", "highlight"])
+def test_the_legend_is_beside_the_map_not_over_it(focus: str) -> None:
+    fig = draw_map(highlight=CLUSTER_2008, focus=focus)
+    assert fig.layout.legend.x >= fig.layout.geo.domain.x[1]
+    assert fig.layout.legend.xanchor == "left"
+    if focus == "highlight":
+        assert fig.layout.geo2.domain.x[0] >= fig.layout.geo.domain.x[1]
+    # on a phone the map takes the width and the legend goes under it
+    narrow = fig.layout.meta["kha_adapt"]["narrow"]["layout"]
+    assert narrow["geo.domain.x"] == [0.0, 1.0] and narrow["legend.y"] <= 0 and narrow["legend.yanchor"] == "top"
+
+
+def test_a_province_is_shown_with_its_neighbours_and_the_country_as_inset() -> None:
+    b = reference.provinces("2008")  # the shipped polygons: provinces that share borders
+    geoms = dict(zip(b["code"], b["geometry"], strict=True))
+    province = "27"  # Bắc Ninh: a few pixels at country scale
+    around = figures.geometry.neighbours(geoms, [province])
+    assert set(around) == {"01", "24", "30", "33"}  # Hà Nội, Bắc Giang, Hải Dương, Hưng Yên
+    fig = draw_map(boundaries=b, highlight=[province], focus="highlight")
+    lon, lat = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
+    minx, miny, maxx, maxy = shapely.union_all([geoms[c] for c in [province, *around]]).bounds
+    assert lon[0] < minx and lon[1] > maxx and lat[0] < miny and lat[1] > maxy
+    whole = draw_map(boundaries=b, highlight=[province]).layout.geo
+    assert lon[1] - lon[0] < whole.lonaxis.range[1] - whole.lonaxis.range[0]
+    inset = [t for t in fig.data if t.geo == "geo2"]
+    assert {t.name for t in inset} >= {"inset", "inset-focus"}
+    box = fig.layout.geo2
+    assert box.lonaxis.range[1] - box.lonaxis.range[0] >= whole.lonaxis.range[1] - whole.lonaxis.range[0] - 1
+    assert not any(t.geo == "geo2" for t in draw_map(boundaries=b, highlight=[province]).data)  # no inset at country scale

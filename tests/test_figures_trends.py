@@ -162,3 +162,26 @@ def test_small_multiples_by_indicator(sample_obs) -> None:
     assert err.value.rule == "several_indicators" and "by='indicator'" in err.value.en
     with pytest.raises(figures.FigureError, match="indicator"):
         figures.small_multiples(cluster_series(), indicator_label="x", by="indicator")
+
+
+def test_title_dashboard_from_a_table_of_its_own() -> None:
+    """Issue 13, item 1: a frame shaped like analysis.title_trends, made by hand: names escaped, a missing
+    period a gap, a target of its own decision drawn in its own panel only."""
+    from tests.figure_data import EVIL
+
+    rows = []
+    for title, label in (("families", "Gia đình học tập"), ("units", "Đơn vị học tập")):
+        for group, kind, name in (("x", "cluster", EVIL), ("VN", "country", "Cả nước")):
+            for measure, base in (("recognised", 50.0), ("registered", 70.0)):
+                for i, period in enumerate(("2024-H2", "2025-H1", "2025-H2")):
+                    rows.append({"group": group, "group_kind": kind, "group_label": name, "group_label_en": name,
+                                 "period": period, "title": title, "title_label": label, "title_label_en": label,
+                                 "measure": measure, "value": np.nan if (i == 1 and group == "x") else base + i})
+    targets = pd.DataFrame({"title": ["units"], "label": ["QĐ 9"], "year": [2030], "value": [90.0]})
+    fig = figures.title_dashboard(pd.DataFrame(rows), targets, cols=2)
+    assert fig.data[0].name == "&lt;img src=x onerror=alert(1)&gt;: đạt danh hiệu"
+    assert np.isnan(fig.data[0].y[1]) and fig.data[0].connectgaps is False
+    assert [(s.yref, s.y0) for s in fig.layout.shapes if s.line.dash == "dot"] == [("y2", 90.0)]
+    assert [a.text for a in fig.layout.annotations if a.name == "target"] == ["QĐ 9 (2030): 90 %"]
+    assert len([a for a in fig.layout.annotations if a.name == "reform"]) == 2
+    assert fig.layout.yaxis.range[1] >= 90.0

@@ -1,4 +1,4 @@
-"""A library map in a real JupyterLab, with every host but 127.0.0.1 cut off: the provinces are drawn.
+"""A library map in a real JupyterLab and a real Notebook 7, every host but 127.0.0.1 cut off: the provinces drawn.
 
 JupyterLab draws ``application/vnd.plotly.v1+json`` with its own plotly.js, which asks cdn.plot.ly for a
 base map (world_110m.json) even for a GeoJSON map; offline the map stays blank. The library's figures
@@ -63,9 +63,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A JupyterLab server on 127.0.0.1 serving the two executed notebooks; yields its base URL and token."""
+# the two front ends analysts use: the server command, its app's config class, and a notebook's page
+FRONT_ENDS = {
+    "jupyterlab": ("jupyter-lab", "LabApp", "lab/workspaces/{stem}/tree/{name}"),
+    "notebook7": ("jupyter-notebook", "JupyterNotebookApp", "notebooks/{name}"),
+}
+
+
+@pytest.fixture(scope="module", params=list(FRONT_ENDS))
+def lab(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A JupyterLab or Notebook 7 server on 127.0.0.1 serving the two executed notebooks; yields its base URL,
+    token and the page path pattern."""
+    command, app, page_path = FRONT_ENDS[request.param]
     root = tmp_path_factory.mktemp("lab")
     for name, source in NOTEBOOKS.items():
         _write_executed(root, name, source)
@@ -74,9 +83,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
            "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"), "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces")}
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "jupyter-lab"), "--no-browser", "--ip", "127.0.0.1", f"--port={port}",
+        [str(Path(sys.executable).parent / command), "--no-browser", "--ip", "127.0.0.1", f"--port={port}",
          "--ServerApp.port_retries=0", "--ServerApp.allow_root=True", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={root}", "--LabApp.extension_manager=readonly"],
+         f"--ServerApp.root_dir={root}", f"--{app}.extension_manager=readonly"],
         cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -87,9 +96,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                     break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not start on {base} (exit code {server.poll()})", pytrace=False)
+                    pytest.fail(f"{command} did not start on {base} (exit code {server.poll()})", pytrace=False)
                 time.sleep(0.3)
-        yield f"{base}|{token}"
+        yield f"{base}|{token}|{page_path}"
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -99,7 +108,7 @@ def _open(lab: str, names: list[str], shots: Path) -> tuple[dict[str, dict], lis
     """Open each notebook in its own page (one browser), every request off 127.0.0.1 aborted and recorded."""
     from playwright.sync_api import sync_playwright
 
-    base, token = lab.split("|")
+    base, token, page_path = lab.split("|")
     outside: list[str] = []
     facts: dict[str, dict] = {}
     with sync_playwright() as pw:
@@ -119,7 +128,7 @@ def _open(lab: str, names: list[str], shots: Path) -> tuple[dict[str, dict], lis
                 page = context.new_page()
                 asked_before = len(outside)
                 # a workspace of its own, so that JupyterLab does not reopen the other notebook in this page
-                page.goto(f"{base}/lab/workspaces/{Path(name).stem}/tree/{name}?token={token}",
+                page.goto(f"{base}/{page_path.format(stem=Path(name).stem, name=name)}?token={token}",
                           wait_until="domcontentloaded")
                 deadline, asked_at = time.monotonic() + 60, None
                 while time.monotonic() < deadline:  # the provinces drawn, or 3 s after the base map was refused

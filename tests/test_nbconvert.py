@@ -46,9 +46,10 @@ def test_nbconvert_html_keeps_every_figure_offline(installed: Installed, execute
     seen = visit(page, timeout_ms=30000)
     assert seen.requests_out == [] and seen.page_errors == [] and seen.drawn_in_time
     kinds = [f["traces"][0] for f in seen.figures]
-    assert kinds == ["choropleth", "scatter", "bar", "heatmap"]
-    the_map, trend, ranking, scorecard = seen.figures
+    assert kinds == ["choropleth", "scatter", "bar", "heatmap", "scatter"]  # the last: the title dashboard
+    the_map, trend, ranking, scorecard, titles = seen.figures
     assert the_map["geoFilled"] == 63 and trend["lines"] >= 3 and ranking["bars"] == 8 and scorecard["heatmaps"] == 1
+    assert titles["lines"] >= 15  # five panels: recognised, registered and the country in each
     assert "2.265.712" in seen.text and "24,07" in seen.text
 
 

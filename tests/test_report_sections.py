@@ -63,3 +63,27 @@ def test_trend_frame_takes_a_period_as_text(sample_obs):
     pd.testing.assert_frame_equal(as_text, parsed)
     assert list(dict.fromkeys(as_text["period"])) == ["2017-H2", "2018-H1", "2018-H2", "2019-H1"]
     assert set(as_text["role"]) == {"national", "cluster", "province"}
+
+
+def test_first_screen_puts_the_key_figures_beside_the_summary(sample_store):
+    rep = _rep(sample_store)
+    first = rep.first_screen()
+    html = str(first.html)
+    assert html.index('class="kha-first-text"') < html.index("Tóm tắt") < html.index('class="kha-first-figures"') \
+        < html.index("Các chỉ số chính") < html.index('class="kha-kpis"')
+    assert "grid-template-columns:minmax(0,3fr) minmax(0,2fr)" in html and "@media (max-width:760px)" in html
+    assert str(rep.summary().html) in html  # the same sentences, not a second wording
+
+
+def test_the_ranking_and_the_summary_agree_on_ties(sample_store):
+    """Issue 13, item 5: "Thấp nhất là Lạng Sơn và Hải Phòng (20,3 %)" and the ranking gives both 7th place."""
+    rep = _rep(sample_store)
+    summary = str(rep.summary().html)
+    assert "Thấp nhất là Lạng Sơn và Hải Phòng (20,3 %)" in summary
+    bars = rep.ranking().figures[0]
+    names = [n for trace in bars.data for n in trace.y]
+    assert "7. Hải Phòng" in names and "7. Lạng Sơn" in names and not any(n.startswith("8.") for n in names)
+    labels = dict(zip(names, [x for trace in bars.data for x in trace.text], strict=True))
+    assert labels["7. Hải Phòng"] == labels["7. Lạng Sơn"] == "20,3 %"
+    table = rep.tables["xep_hang"].set_index("name")["rank_cluster"]
+    assert table["Hải Phòng"] == table["Lạng Sơn"] == 7

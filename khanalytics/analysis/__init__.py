@@ -33,6 +33,7 @@ The rooms, each one job:
 - ``comparisons``: cùng kỳ, the gap to the country, ranks, trend
 - ``targets``: the decisions' targets a group is judged against
 - ``scorecard``: provinces × indicators
+- ``titles``: the learning titles over time, recognised and registered, and the targets ahead
 - ``quality``: the store's flags that concern a group
 - ``lookups``: reference dicts built once (internal)
 """
@@ -57,6 +58,7 @@ from khanalytics.analysis.observations import KEY, AnalysisError, load_flags, lo
 from khanalytics.analysis.quality import quality_flags
 from khanalytics.analysis.scorecard import DEFAULT_INDICATORS, SCORECARD_COLUMNS, scorecard
 from khanalytics.analysis.targets import TARGET_COLUMNS, applicable_targets, evaluate_targets
+from khanalytics.analysis.titles import TITLE_TARGET_COLUMNS, decision_short, title_targets, title_trends
 from khanalytics.analysis.values import province_values
 
 __all__ = [
@@ -70,6 +72,7 @@ __all__ = [
     "SCORECARD_COLUMNS",
     "TARGET_COLUMNS",
     "TERRITORY_COLUMNS",
+    "TITLE_TARGET_COLUMNS",
     "AnalysisError",
     "Group",
     "Measure",
@@ -81,6 +84,7 @@ __all__ = [
     "cluster",
     "compare",
     "country",
+    "decision_short",
     "evaluate_targets",
     "harmonise",
     "load_flags",
@@ -95,5 +99,7 @@ __all__ = [
     "region",
     "scorecard",
     "territory_note",
+    "title_targets",
+    "title_trends",
     "trend",
 ]

@@ -97,12 +97,14 @@ def ranks(
     period: str | Period,
     *,
     edition: str | None = None,
+    decimals: int | None = None,
     clusters_path: str | Path | None = None,
 ) -> pd.DataFrame:
     """Every province's value with its rank in the country and in its cluster (1 = best).
 
-    Ties share the better rank (method "min"); provinces without a value get
-    no rank. Columns: ``RANK_COLUMNS``; marked with the map used.
+    Ranks are taken on the values rounded as they are shown (``decimals``, default the indicator's), so
+    two provinces that read the same share a rank (method "min"); provinces without a value get no rank.
+    Columns: ``RANK_COLUMNS``; marked with the map used.
     """
     m = measure(indicator)
     p = half_year(period)
@@ -110,7 +112,7 @@ def ranks(
     pv = values_of(normalise(obs), m, [p], ed)
     out = pv[["code", "name", "name_en", "period", "edition", "value", "synthetic"]].copy()
     asc = not m.higher_is_better
-    shown = out["value"].round(m.decimals)  # values that read the same share a rank
+    shown = out["value"].round(m.decimals if decimals is None else decimals)  # values that read the same share a rank
     out["rank_country"] = shown.rank(method="min", ascending=asc).astype("Int64")
     out["n_country"] = int(out["value"].notna().sum())
     of = clusters_on(ed, p, clusters_path)

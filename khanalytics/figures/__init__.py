@@ -20,6 +20,7 @@ Rooms:
 =========================  ==========================================================================
 ``figures.maps``           :func:`choropleth`, :func:`tile_map` (and the archipelagos on the map)
 ``figures.trends``         :func:`trend`, :func:`small_multiples`
+``figures.titles``         :func:`title_dashboard`: one panel per learning title, with the targets
 ``figures.comparisons``    :func:`ranked_bar`, :func:`scorecard_heatmap`
 ``figures.cards``          :func:`kpi_cards`, :data:`KPI_CSS` (Jinja2 template in ``templates/``)
 ``figures.classes``        :class:`LegendClasses`, :func:`legend_classes`, :func:`quantile_bins`
@@ -42,6 +43,7 @@ from khanalytics.figures.comparisons import ranked_bar, scorecard_heatmap
 from khanalytics.figures.export import save_figure
 from khanalytics.figures.layout import NARROW_PX
 from khanalytics.figures.maps import choropleth, tile_map
+from khanalytics.figures.titles import title_dashboard
 from khanalytics.figures.trends import small_multiples, trend
 
 __all__ = [
@@ -61,6 +63,7 @@ __all__ = [
     "ranked_bar",
     "scorecard_heatmap",
     "small_multiples",
+    "title_dashboard",
     "theme",
     "tile_map",
     "trend",

@@ -27,6 +27,8 @@ KPI_CSS = """
 .kha-tone-positive{border-left-color:#0072B2}.kha-tone-positive .kha-kpi-change{color:#005A8C}
 .kha-tone-negative{border-left-color:#D55E00}.kha-tone-negative .kha-kpi-change{color:#A94A00}
 .kha-tone-neutral{border-left-color:#9AA5B1}
+.kha-kpi{min-width:0;break-inside:avoid}.kha-kpi-value{overflow-wrap:anywhere}
+@media (max-width:420px){.kha-kpi{padding:10px 10px 10px 12px}.kha-kpi-value{font-size:1.55rem}}
 """.strip()
 """Styles of :func:`kpi_cards` (also included in every snippet, so it works in any page or notebook)."""
 

@@ -27,6 +27,15 @@ def trim(x: float, decimals: int, lang: str) -> str:
     return fmt_number(x, decimals, lang)
 
 
+def common_decimals(edges: Iterable[float], decimals: int) -> int:
+    """The fewest decimals (at most ``decimals``) that write every finite edge exactly, so that all the
+    labels of one legend carry the same decimals ("14,0 – 22,7 %" beside "27,0 – 32,4 %")."""
+    finite = [x for x in edges if math.isfinite(x)]
+    return next(
+        (d for d in range(decimals + 1) if all(abs(round(x, d) - x) < 1e-9 for x in finite)), decimals
+    )
+
+
 def fmt_trim(x: float, unit: str | None, decimals: int, lang: str) -> str:
     """A value with its unit and no useless trailing zeros ("70 %", "65,5 %")."""
     text = trim(x, decimals, lang)
@@ -131,7 +140,8 @@ def legend_classes(
     lang: str = "vi",
 ) -> LegendClasses:
     """The classes a map uses: fixed ``bins`` (k+1 increasing edges; ±inf allowed for open ends) or, if
-    ``bins`` is None, ``scheme`` ("quantile" or "equal" intervals) with ``k`` classes over ``values``."""
+    ``bins`` is None, ``scheme`` ("quantile" or "equal" intervals) with ``k`` classes over ``values``.
+    Every label writes its edges with the same decimals (:func:`common_decimals`)."""
     lang = check_lang(lang)
     v = pd.to_numeric(pd.Series(list(values), dtype=object), errors="coerce").dropna().to_numpy(dtype=float)
     edges = _edges(v, bins, scheme, k, max(decimals - 1, 0))
@@ -139,15 +149,20 @@ def legend_classes(
     suffix = PERCENT_SUFFIX[lang] if unit == "%" else (f" {unit}" if unit else "")
     below = v.size > 0 and v.min() < edges[0]
     above = v.size > 0 and v.max() > edges[-1]
+    places = common_decimals(edges, decimals)
+
+    def edge(x: float) -> str:
+        return fmt_number(x, places, lang)
+
     labels = []
     for i in range(n):
         a, b = edges[i], edges[i + 1]
         if i == 0 and (below or math.isinf(a)):
-            labels.append(f"< {trim(b, decimals, lang)}{suffix}")
+            labels.append(f"< {edge(b)}{suffix}")
         elif i == n - 1 and (above or math.isinf(b)):
-            labels.append(f"≥ {trim(a, decimals, lang)}{suffix}")
+            labels.append(f"≥ {edge(a)}{suffix}")
         else:
-            labels.append(f"{trim(a, decimals, lang)} – {trim(b, decimals, lang)}{suffix}")
+            labels.append(f"{edge(a)} – {edge(b)}{suffix}")
     return LegendClasses(tuple(edges), tuple(labels), tuple(th.sequential_colors(n)), WORDS[lang]["no_data"])
 
 

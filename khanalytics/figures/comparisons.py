@@ -132,7 +132,7 @@ def ranked_bar(
         ),
         margin=dict(r=24),
     )
-    return finish(
+    fig = finish(
         fig,
         lang=lang,
         title=title if title is not None else indicator_label,
@@ -142,6 +142,14 @@ def ranked_bar(
         extra_top=26,
         legend="top" if fig.layout.showlegend is not False and any(x.showlegend for x in fig.data) else "keep",
     )
+    # On a phone: smaller names and value labels, fewer value ticks, so the bars keep most of the width.
+    set_adapt(
+        fig,
+        {"yaxis.tickfont.size": 11, "xaxis.nticks": 5},
+        style={"textfont.size": 10} if fig.data else None,
+        traces=range(len(fig.data)),
+    )
+    return fig
 
 
 def _reference_lines(fig: go.Figure, reference: Mapping[str, float], unit: str | None, decimals: int,

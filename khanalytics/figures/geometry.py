@@ -8,7 +8,7 @@ label that would not fit its province, or would overlap another, is left out rat
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -70,6 +70,18 @@ def zoom_view(geoms: Sequence[Any]) -> LonLat:
     return [minx - padx, maxx + padx], [miny - pady, maxy + pady]
 
 
+def neighbours(geoms: Mapping[str, Any], codes: Sequence[str], gap: float = 0.005) -> list[str]:
+    """Codes of the areas in ``geoms`` that touch (closer than ``gap`` degrees) any of ``codes``, those excluded."""
+    around = shapely.buffer(shapely.union_all([geoms[c] for c in codes]), gap)
+    return [c for c, g in geoms.items() if c not in codes and shapely.intersects(around, g)]
+
+
+def focus_view(geoms: Mapping[str, Any], codes: Sequence[str]) -> LonLat:
+    """The view of a focused map: one province with its neighbours round it, or a group (a cluster) alone."""
+    shown = list(codes) + (neighbours(geoms, codes) if len(codes) == 1 else [])
+    return zoom_view([geoms[c] for c in shown])
+
+
 def whole_view(geoms: Sequence[Any], east: float = 0.2) -> LonLat:
     """lon and lat ranges showing every one of ``geoms``, with ``east`` degrees spare on the right for labels."""
     minx, miny, maxx, maxy = shapely.total_bounds(np.asarray(list(geoms), dtype=object))
@@ -102,7 +114,12 @@ def label_room(geom: Any) -> tuple[float, float, float, float]:
 
 
 def place_labels(
-    items: Iterable[tuple[Any, Sequence[Sequence[str]]]], px_per_deg: float, *, font_size: int, force: bool
+    items: Iterable[tuple[Any, Sequence[Sequence[str]]]],
+    px_per_deg: float,
+    *,
+    font_size: int,
+    force: bool,
+    occupied: list[tuple[float, float, float, float]] | None = None,
 ) -> list[tuple[float, float, list[str]]]:
     """Where each area's label goes: ``items`` are (geometry, label options, the fullest first, each a list of
     lines); returns (lon, lat, lines) for the labels drawn, roomiest areas first.
@@ -110,6 +127,8 @@ def place_labels(
     Each area gets the first option that fits its room at this scale (about half a font size per character,
     1.1 per line). Without ``force`` an area where none fits, or whose label would overlap one already placed,
     goes unlabelled; with ``force`` every area gets a label, its fullest option when none fits.
+    ``occupied``: pixel boxes already taken by labels of an earlier call; the boxes of this call's labels
+    are added to it, so a second call (the other provinces) keeps clear of the first (the highlighted ones).
     """
     candidates = []
     for geom, options in items:
@@ -127,7 +146,7 @@ def place_labels(
             chosen = list(options[0])
         if chosen is not None:
             candidates.append((room_w * room_h, lon, lat, chosen))
-    placed: list[tuple[float, float, float, float]] = []
+    placed = occupied if occupied is not None else []
     out = []
     for _, lon, lat, lines in sorted(candidates, key=lambda c: -c[0]):  # roomiest provinces first
         cx, cy = lon * px_per_deg, -mercator_y(lat) * px_per_deg

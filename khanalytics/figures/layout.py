@@ -19,14 +19,42 @@ from khanalytics.figures.offline import Figure, as_offline
 
 NARROW_PX = 600
 """Below this width (px) a figure switches to its narrow layout (phones), see :func:`set_adapt`."""
+PHONE_PX = 340
+"""The narrowest plot a phone layout is made for (a 360 px screen less the page's margins)."""
+NOTE_CHARS = (110, 46)
+"""Characters per line of the provenance note: wide, and on a phone (where it is also a point smaller)."""
+_NOTE_FONT = (11, 10)
+_NOTE_LINE_PX = (16, 14)
+_LEGEND_ROW_PX = 26
+
+
+def legend_rows(fig: go.Figure, width: int) -> int:
+    """How many rows a horizontal legend of ``fig``'s named traces takes in ``width`` pixels (an estimate:
+    a 40 px symbol and about 7 px a character, as plotly.js wraps entries that do not fit the row)."""
+    names = [str(tr.name) for tr in fig.data if tr.name and tr.showlegend is not False]
+    names = list(dict.fromkeys(names))
+    rows, used = 1, 0
+    for name in names:
+        entry = 50 + 7 * len(name)
+        if used and used + entry > width:
+            rows, used = rows + 1, 0
+        used += entry
+    return rows
 
 
 def title_block(
-    title: str | None, subtitle: str | None, *, height: int, legend: str, extra_top: int, narrow: bool
+    title: str | None,
+    subtitle: str | None,
+    *,
+    height: int,
+    legend: str,
+    extra_top: int,
+    narrow: bool,
+    legend_rows: int | None = None,
 ) -> dict[str, Any]:
     """Relayout entries for the title, subtitle and a top legend row, laid out in pixels from the top edge.
 
-    On a phone (``narrow``) titles wrap shorter and the legend gets two rows.
+    On a phone (``narrow``) titles wrap shorter and the legend gets two rows (or ``legend_rows``, when more).
     """
     title_width, sub_width = (30, 48) if narrow else (70, 110)
     top = 12
@@ -60,7 +88,8 @@ def title_block(
             "legend.xref": "container",
             "legend.xanchor": "left",
         }
-        top += 60 if narrow else 34
+        rows = max(legend_rows or 1, 2 if narrow else 1)
+        top += 8 + _LEGEND_ROW_PX * rows
     out["margin.t"] = top + 14 + extra_top
     return out
 
@@ -86,12 +115,13 @@ def finish(
     """
     th.apply_theme(fig, lang)
     for key, value in title_block(
-        title, subtitle, height=height, legend=legend, extra_top=extra_top, narrow=False
+        title, subtitle, height=height, legend=legend, extra_top=extra_top, narrow=False,
+        legend_rows=legend_rows(fig, NARROW_PX - 20),
     ).items():
         fig.layout[key] = value
     fig.update_layout(height=height)
     if note:
-        text = wrap(note, 110)
+        text = wrap(note, NOTE_CHARS[0])
         fig.add_annotation(
             text=text,
             xref="paper",
@@ -103,15 +133,16 @@ def finish(
             yshift=-bottom,
             align="left",
             showarrow=False,
-            font=dict(size=11, color=th.MUTED),
+            font=dict(size=_NOTE_FONT[0], color=th.MUTED),
             name="provenance",
         )
-        fig.update_layout(margin=dict(b=bottom + 16 * lines(text) + 8))
+        fig.update_layout(margin=dict(b=bottom + _NOTE_LINE_PX[0] * lines(text) + 8))
     else:
         fig.update_layout(margin=dict(b=bottom))
-    fig.update_layout(
-        meta={"kha_titles": {"title": title, "subtitle": subtitle, "legend": legend, "extra_top": extra_top}}
-    )
+    titles = {"title": title, "subtitle": subtitle, "legend": legend, "extra_top": extra_top}
+    if note:  # the note's text and place, for the phone layout to rewrap it
+        titles |= {"note": note, "note_index": len(fig.layout.annotations) - 1}
+    fig.update_layout(meta={"kha_titles": titles})
     set_adapt(fig, {})
     return as_offline(fig)
 
@@ -126,20 +157,25 @@ def set_adapt(
     extra_top: int | None = None,
 ) -> None:
     """Store a narrow (phone) variant in ``layout.meta["kha_adapt"]``: relayout entries (``narrow``, plus the
-    rewrapped title block; ``height`` is the plot's own height on a phone, ``extra_top`` its extra top room),
-    restyle entries ``style`` for ``traces``, and the current (wide) values of all of them. The page script
-    of :mod:`khanalytics.report.assets` switches between the two when the figure is narrower than NARROW_PX."""
+    rewrapped title block and provenance note; ``height`` is the plot's own height on a phone, ``extra_top``
+    its extra top room), restyle entries ``style`` for ``traces``, and the current (wide) values of all of
+    them. The page script of :mod:`khanalytics.report.assets` switches between the two when the figure is
+    narrower than NARROW_PX."""
     base = fig.layout.meta["kha_titles"]
+    rows = {False: legend_rows(fig, NARROW_PX - 20), True: legend_rows(fig, PHONE_PX)}
 
     def block(height: int, extra_top: int, narrow: bool) -> dict[str, Any]:
         return title_block(
-            base["title"], base["subtitle"], height=height, legend=base["legend"], extra_top=extra_top, narrow=narrow
+            base["title"], base["subtitle"], height=height, legend=base["legend"], extra_top=extra_top, narrow=narrow,
+            legend_rows=rows[narrow],
         )
 
     wide_block = block(fig.layout.height, base["extra_top"], False)
     extra = base["extra_top"] if extra_top is None else extra_top
+    note, note_px = _narrow_note(fig, base, narrow)
     new_height = (height or fig.layout.height) + block(1000, extra, True)["margin.t"] - wide_block["margin.t"]
-    layout = block(new_height, extra, True) | dict(narrow) | {"height": new_height}
+    new_height += note_px
+    layout = block(new_height, extra, True) | dict(narrow) | note | {"height": new_height}
     wide = {k: fig.layout[k] for k in layout}
     style = style or {}
     wide_style = {k: [fig.data[i][k] for i in traces] for k in style}
@@ -154,3 +190,24 @@ def set_adapt(
             },
         }
     )
+
+
+def _narrow_note(fig: go.Figure, base: dict[str, Any], narrow: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """Relayout entries rewrapping the provenance note for a phone, and the pixels it adds under the plot.
+
+    The bottom margin grows by those pixels from the phone layout's own (``narrow["margin.b"]``, when the
+    figure sets one) or else the wide one.
+    """
+    if not base.get("note"):
+        return {}, 0
+    index = base["note_index"]
+    wide_lines = lines(wrap(base["note"], NOTE_CHARS[0]))
+    text = wrap(base["note"], NOTE_CHARS[1])
+    grow = _NOTE_LINE_PX[1] * lines(text) - _NOTE_LINE_PX[0] * wide_lines
+    margin = narrow.get("margin.b", fig.layout.margin.b or 0)
+    entries = {
+        f"annotations[{index}].text": text,
+        f"annotations[{index}].font.size": _NOTE_FONT[1],
+        "margin.b": margin + grow,
+    }
+    return entries, grow

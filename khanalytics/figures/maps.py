@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import pandas as pd
 import plotly.graph_objects as go
+import shapely
 
 from khanalytics import geography
 from khanalytics.figures import geometry as gm
@@ -47,6 +48,11 @@ HALO = "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #f
 """Text shadow that keeps dark labels readable on dark map classes."""
 
 Frame = pd.DataFrame
+
+MAP_WIDTH = 0.74
+"""Share of the figure's width the map takes; the legend (and the inset of a focused map) go to its right."""
+INSET_HEIGHT = 0.36
+"""Share of the plot's height the whole-country inset of a focused map takes, bottom right."""
 
 
 # --- the reference layer, fetched only when the caller gives no geometry -----------------------------------------
@@ -91,6 +97,65 @@ def _boundary_source(frame: Frame, lang: str) -> str | None:
     if len(parts) == 2:
         return parts[1] if lang == "en" else parts[0]
     return str(text)
+
+
+def _footnote(values: Frame, provenance_note: str | None, geo_frame: Frame, lang: str) -> str | None:
+    """The map's note: the caller's ``provenance_note`` (led by the synthetic notice) and what the boundaries
+    are, once and in ``lang`` only. A note that is the boundaries' own provenance (as a report may pass it)
+    is not repeated."""
+    attrs = getattr(geo_frame, "attrs", {}) or {}
+    own = {str(attrs[k]).strip() for k in ("source", "provenance") if attrs.get(k)}
+    if provenance_note and provenance_note.strip() in own:
+        provenance_note = None
+    note = synthetic_note(values, provenance_note, lang)
+    source = _boundary_source(geo_frame, lang)
+    if not source:
+        return note
+    boundaries = f"{'Ranh giới' if lang == 'vi' else 'Boundaries'}: {source}"
+    return f"{note} · {boundaries}" if note else boundaries
+
+
+def _label_items(
+    geoms: dict[str, Any], codes: Sequence[str], options: dict[str, list[list[str]]], with_value: bool
+) -> list[tuple[Any, list[list[str]]]]:
+    """(geometry, label options) for :func:`~khanalytics.figures.geometry.place_labels`: the name and value
+    then the name alone when ``with_value``, else the name alone."""
+    return [(geoms[c], options[c] if with_value else options[c][1:]) for c in codes]
+
+
+def _add_inset(fig: go.Figure, geoms: dict[str, Any], focus: Sequence[str], arch: Frame | None) -> None:
+    """The whole country, small, bottom right beside the map (``geo2``), the focused provinces filled in the
+    cluster colour: where a zoomed map lies."""
+    country = shapely.union_all(list(geoms.values())).simplify(0.03)
+    shown = shapely.union_all([geoms[c] for c in focus]).simplify(0.01)
+    for geom, colour, name in ((country, th.ROLE_COLORS["no_data"], "inset"), (shown, th.ROLE_COLORS["cluster"],
+                                                                             "inset-focus")):
+        lon, lat = gm.outline([geom])
+        fig.add_trace(
+            go.Scattergeo(lon=lon, lat=lat, mode="lines", fill="toself", fillcolor=colour, geo="geo2", name=name,
+                          line=dict(color=colour, width=0.6), hoverinfo="skip", showlegend=False)
+        )
+    parts = list(geoms.values())
+    if arch is not None:
+        lon, lat = [], []
+        for g in arch["geometry"]:
+            x, y = gm.dots(g)
+            lon, lat = lon + x, lat + y
+        fig.add_trace(go.Scattergeo(lon=lon, lat=lat, mode="markers", geo="geo2", name="inset-archipelagos",
+                                    marker=dict(size=2, color=th.MUTED), hoverinfo="skip", showlegend=False))
+        parts += list(arch["geometry"])
+    lon_range, lat_range = gm.whole_view(parts, east=0.2)
+    fig.update_layout(
+        geo2=dict(
+            domain=dict(x=[MAP_WIDTH + 0.02, 1.0], y=[0.0, INSET_HEIGHT]),
+            visible=False,
+            projection=dict(type="mercator"),
+            fitbounds=False,
+            lonaxis=dict(range=lon_range),
+            lataxis=dict(range=lat_range),
+            bgcolor="rgba(0,0,0,0)",
+        )
+    )
 
 
 # --- choropleth --------------------------------------------------------------------------------------------------
@@ -141,10 +206,15 @@ def choropleth(
     Classes: fixed ``bins`` (k+1 edges, the same for every period, like a DHIS2 legend set; see
     :func:`quantile_bins`) or ``scheme`` with ``k`` classes computed from these values; a grey
     "Không có số liệu" class always shows. ``highlight``: codes outlined together (a cluster), named
-    ``highlight_label`` in the legend. ``show_labels``: True names every province whose label fits at the
-    map's scale (highlighted ones also with their value); "all" names every province and "highlight" the
-    highlighted ones whether they fit or not; False none. ``focus="highlight"`` zooms on the highlighted
-    provinces. Hover: "Quảng Ninh: 31,80 %".
+    ``highlight_label`` in the legend. ``show_labels``: True labels every highlighted province with its name
+    and value (always) and names every other province whose label fits at the map's scale; "all" names
+    every province and "highlight" the highlighted ones whether they fit or not; False none.
+    ``focus="highlight"`` zooms on the highlighted provinces (one province: it and its neighbours; a
+    cluster: the cluster) and adds the whole country as an inset. The legend and the inset stand to the
+    right of the map, never over it (on a phone: under it). Hover: "Quảng Ninh: 31,80 %".
+
+    The note under the map says what the boundaries are once, in ``lang``; a ``provenance_note`` that is
+    the boundaries' own provenance (``attrs``) is not repeated.
 
     The trace is a ``go.Choropleth`` (one path per province, featureidkey ``properties.code``). Opened
     offline it needs the page to seed plotly's geo assets: see :mod:`khanalytics.report.assets`.
@@ -204,25 +274,41 @@ def choropleth(
         require(arch, ("name_vi", "name_en", "geometry"), "archipelagos")
 
     # The view, set explicitly (not fitbounds) so that archipelago labels fit and label sizes can be judged.
-    if focus == "highlight" and hl:
-        lon_range, lat_range = gm.zoom_view([geoms[c] for c in hl])
+    focused = focus == "highlight" and bool(hl)
+    if focused:
+        lon_range, lat_range = gm.focus_view(geoms, hl)
     else:
         parts = list(geo_frame["geometry"]) + (list(arch["geometry"]) if arch is not None else [])
         # east: half of "Quần đảo Trường Sa (Khánh Hòa)" lies east of its dots
         lon_range, lat_range = gm.whole_view(parts, east=1.0 if arch is not None else 0.2)
-    px_per_deg = gm.px_per_degree(lon_range, lat_range, width=900, height=height - 150)
-    # Labels: True = every province whose label fits at this scale (highlighted ones with their value);
-    # "all" = every province, "highlight" = the highlighted ones, whether they fit or not; False = none.
-    label_codes = {True: known, "all": known, "highlight": hl}.get(show_labels, [])  # type: ignore[call-overload]
+    px_per_deg = gm.px_per_degree(lon_range, lat_range, width=int(900 * MAP_WIDTH), height=height - 150)
+    # Labels: True = every highlighted province with its value, then every other one whose name fits at this
+    # scale and clears them; "all" = every province, "highlight" = the highlighted ones, whether they fit or
+    # not; False = none.
     by_code = dict(zip(known, zip(names, v, strict=True), strict=True))
     options = {c: [[n, fmt_value(x, unit, max(decimals - 1, 0), lang)], [n]] for c, (n, x) in by_code.items()}
-    items = [(geoms[c], options[c] if c in hl else options[c][1:]) for c in label_codes]
-    _add_labels(fig, gm.place_labels(items, px_per_deg, font_size=11, force=show_labels is not True), font_size=11)
+    taken: list[tuple[float, float, float, float]] = []
+    placed = []
+    if show_labels is True:
+        placed += gm.place_labels(_label_items(geoms, hl, options, True), px_per_deg, font_size=11, force=True,
+                                  occupied=taken)
+        others = [c for c in known if c not in hl]
+        placed += gm.place_labels(_label_items(geoms, others, options, False), px_per_deg, font_size=11,
+                                  force=False, occupied=taken)
+    elif show_labels in ("all", "highlight"):
+        codes_ = known if show_labels == "all" else hl
+        items = [(geoms[c], options[c] if c in hl else options[c][1:]) for c in codes_]
+        placed += gm.place_labels(items, px_per_deg, font_size=11, force=True)
+    _add_labels(fig, placed, font_size=11)
     if arch is not None:
         _add_archipelagos(fig, arch, geo_frame, edition, lang)
-    legend_swatches(fig, class_entries(classes), "classes", geo=True)
+    if focused:
+        _add_inset(fig, geoms, hl, arch)
+    entries = class_entries(classes)
+    legend_swatches(fig, entries, "classes", geo=True)
     fig.update_layout(
         geo=dict(
+            domain=dict(x=[0.0, MAP_WIDTH], y=[0.0, 1.0]),
             visible=False,
             projection=dict(type="mercator"),
             bgcolor=th.BACKGROUND,
@@ -232,23 +318,31 @@ def choropleth(
         ),
         margin=dict(l=8, r=8),
         dragmode=False,
-        legend=dict(
-            orientation="v",
-            x=0.01,
-            xanchor="left",
-            y=0.02,
-            yanchor="bottom",
-            bgcolor="rgba(255,255,255,0.9)",
-            traceorder="normal",
-        ),
+        legend=dict(orientation="v", x=MAP_WIDTH + 0.02, xanchor="left", y=1.0, yanchor="top",
+                    traceorder="normal"),
     )
-    source = _boundary_source(geo_frame, lang)
-    note = synthetic_note(values, provenance_note, lang)
-    if source:
-        border_word = "Ranh giới" if lang == "vi" else "Boundaries"
-        note = f"{note} · {border_word}: {source}" if note else f"{border_word}: {source}"
+    note = _footnote(values, provenance_note, geo_frame, lang)
     title = title if title is not None else indicator_label
-    return finish(fig, lang=lang, title=title, subtitle=subtitle, note=note, height=height, legend="keep", bottom=10)
+    fig = finish(fig, lang=lang, title=title, subtitle=subtitle, note=note, height=height, legend="keep", bottom=10)
+    _phone_layout(fig, len(entries) + bool(hl), note, inset=focused)
+    return fig
+
+
+def _phone_layout(fig: go.Figure, n_entries: int, note: str | None, *, inset: bool) -> None:
+    """On a phone the map takes the whole width; the inset (if any) and then the legend go under it."""
+    legend_px = 20 * n_entries + 16
+    narrow: dict[str, Any] = {
+        "geo.domain.x": [0.0, 1.0],
+        "legend.x": 0,
+        "legend.y": 0,
+        "legend.yanchor": "top",
+        "margin.b": (fig.layout.margin.b or 10) + legend_px,
+    }
+    if inset:
+        narrow |= {"geo.domain.y": [INSET_HEIGHT, 1.0], "geo2.domain.x": [0.3, 1.0], "geo2.domain.y": [0.0, 0.3]}
+    if note:
+        narrow[f"annotations[{len(fig.layout.annotations) - 1}].yshift"] = -10 - legend_px
+    set_adapt(fig, narrow)
 
 
 def _add_labels(fig: go.Figure, placed: Sequence[tuple[float, float, list[str]]], font_size: int) -> None:

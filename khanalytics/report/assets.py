@@ -41,38 +41,94 @@ from khanalytics.figures.offline import (
     plotly_scripts,
 )
 
-__all__ = ["ADAPT_JS", "FIGURE_CONFIG", "GEO_RESOLUTIONS", "GEO_SCOPES", "figure_div", "geo_assets_js", "head_scripts",
-           "plotly_js"]
+__all__ = ["ADAPT_JS", "FIGURE_CONFIG", "GEO_RESOLUTIONS", "GEO_SCOPES", "PRINT_HEIGHT_PX", "PRINT_MARGIN_MM",
+           "PRINT_WIDTH_PX", "figure_div", "geo_assets_js", "head_scripts", "plotly_js"]
 
 
-ADAPT_JS = """
+PRINT_MARGIN_MM = 14
+"""The page margin of A4 print (``@page`` in ``templates/page.css`` says the same)."""
+PRINT_WIDTH_PX = int((210 - 2 * PRINT_MARGIN_MM) * 96 / 25.4)
+"""The width (CSS px) of an A4 page inside its margins: printed figures are laid out at most this wide."""
+PRINT_HEIGHT_PX = int((297 - 2 * PRINT_MARGIN_MM) * 96 / 25.4) - 40
+"""The height (CSS px) a printed figure may take: an A4 page inside its margins, less the figure's own margins.
+A taller figure is scaled down (CSS ``zoom``) to fit one page."""
+
+_ADAPT_TEMPLATE = """
 (function(){
   // Figures of khanalytics.figures may carry a phone layout in layout.meta.kha_adapt; switch to it (and
-  // back) by the width the figure actually has.
-  function adapt(gd){
-    var meta = gd && gd.layout && gd.layout.meta, a = meta && meta.kha_adapt;
-    if (!a || !window.Plotly) return;
-    var mode = gd.clientWidth && gd.clientWidth < a.below ? "narrow" : "wide";
-    if ((gd._khaMode || "wide") === mode) { gd._khaMode = mode; return; }
-    gd._khaMode = mode;
-    var v = a[mode], keys = Object.keys(v.style || {});
-    var p = keys.length ? Plotly.restyle(gd, v.style, v.traces) : Promise.resolve();
-    p.then(function(){ return Plotly.relayout(gd, v.layout); }).then(function(){
-      if (v.layout.height) {  // plotly's wrapper div has the first height in its style: follow the new one
-        gd.style.height = v.layout.height + "px";
-        if (gd.parentElement) { gd.parentElement.style.height = v.layout.height + "px"; }
-      }
+  // back) by the width the figure actually has. Printing lays every figure out again for the paper: at most
+  // the page's width wide and, when taller than a page, scaled down to fit one; afterwards the screen's.
+  var PRINT_W = __PRINT_W__, PRINT_H = __PRINT_H__;
+  function modeFor(gd, width){
+    var meta = gd.layout && gd.layout.meta, a = meta && meta.kha_adapt;
+    return a && width && width < a.below ? "narrow" : "wide";
+  }
+  // One Plotly.update: the variant `mode` (when the figure has one and is not in it) and `extra` layout.
+  function apply(gd, mode, extra){
+    if (!window.Plotly || !gd || !gd.layout) return;
+    var meta = gd.layout.meta, a = meta && meta.kha_adapt, layout = {}, style = {}, traces;
+    if (a && (gd._khaMode || "wide") !== mode) {
+      layout = Object.assign({}, a[mode].layout); style = a[mode].style || {}; traces = a[mode].traces;
+    }
+    if (a) gd._khaMode = mode;
+    Object.assign(layout, extra || {});
+    if (!Object.keys(layout).length && !Object.keys(style).length) return;
+    Plotly.update(gd, style, layout, traces);
+    if (layout.height) {  // plotly's wrapper div has the first height in its style: follow the new one
+      gd.style.height = layout.height + "px";
+      follow(gd, layout.height);
+    }
+  }
+  function follow(gd, height){ if (gd.parentElement && height) gd.parentElement.style.height = height + "px"; }
+  function adapt(gd){ if (gd && !gd._khaPrint) apply(gd, modeFor(gd, gd.clientWidth)); }
+  function figures(){ return Array.prototype.slice.call(document.querySelectorAll(".js-plotly-plot")); }
+  function toPaper(){
+    figures().forEach(function(gd){
+      if (!gd.layout) return;
+      var box = gd.parentElement ? gd.parentElement.clientWidth : 0;
+      var width = Math.min(box || PRINT_W, PRINT_W), mode = modeFor(gd, width);
+      var meta = gd.layout.meta, a = meta && meta.kha_adapt;
+      var height = (a && a[mode].layout.height) || gd.layout.height || gd.clientHeight || PRINT_H;
+      var zoom = Math.min(1, PRINT_H / height);
+      gd._khaPrint = true;
+      apply(gd, mode, {width: Math.floor(width / zoom)});
+      gd.style.zoom = zoom < 1 ? String(zoom) : "";
+      follow(gd, Math.ceil(height * zoom));
+    });
+  }
+  function toScreen(){
+    figures().forEach(function(gd){
+      if (!gd._khaPrint) return;
+      gd._khaPrint = false;
+      gd.style.zoom = "";
+      apply(gd, modeFor(gd, gd.clientWidth), {width: null});
+      follow(gd, gd.layout.height);
     });
   }
   window.khaAdapt = adapt;
+  window.khaPrint = {toPaper: toPaper, toScreen: toScreen};
   var timer = null;
   window.addEventListener("resize", function(){
     clearTimeout(timer);
-    timer = setTimeout(function(){ document.querySelectorAll(".js-plotly-plot").forEach(adapt); }, 200);
+    timer = setTimeout(function(){ figures().forEach(adapt); }, 200);
   });
+  // beforeprint comes first (the screen's layout, hence the cap at PRINT_W); the print media query then
+  // reports the paper's layout, where the figures are laid out again at the page's width.
+  window.addEventListener("beforeprint", toPaper);
+  window.addEventListener("afterprint", toScreen);
+  var print = window.matchMedia && window.matchMedia("print");
+  if (print) {
+    var onPrint = function(e){ if (e.matches) { toPaper(); } else { toScreen(); } };
+    if (print.addEventListener) { print.addEventListener("change", onPrint); } else { print.addListener(onPrint); }
+  }
 })();
-""".strip()
-"""Page script: applies the narrow (phone) variant a figure stores in ``layout.meta["kha_adapt"]``."""
+"""
+
+ADAPT_JS = (
+    _ADAPT_TEMPLATE.strip().replace("__PRINT_W__", str(PRINT_WIDTH_PX)).replace("__PRINT_H__", str(PRINT_HEIGHT_PX))
+)
+"""Page script: applies the narrow (phone) variant a figure stores in ``layout.meta["kha_adapt"]``, and lays the
+figures out for A4 when the page is printed (:data:`PRINT_WIDTH_PX`, :data:`PRINT_HEIGHT_PX`)."""
 
 
 def head_scripts() -> Markup:

@@ -44,6 +44,7 @@ _T = {
     "trends": ("Xu hướng", "Trends"),
     "ranking": ("Xếp hạng", "Ranking"),
     "titles": ("Danh hiệu học tập so với mục tiêu", "Learning titles against targets"),
+    "title_trends": ("Danh hiệu học tập qua các kỳ", "Learning titles over time"),
     "organisation": ("Tổ chức hội và quỹ", "Organisation and fund"),
     "quality": ("Độ phủ và chất lượng số liệu", "Coverage and data quality"),
     "sources": ("Nguồn số liệu và tải về", "Sources and downloads"),
@@ -197,6 +198,11 @@ class Report:
         return self._section("summary", _h(t("summary", self.lang)),
                              fragment("paragraphs", list(sentences["text"])))
 
+    def first_screen(self) -> Section:
+        """The summary and the key figures side by side (stacked on a phone): the first screen uses its width."""
+        summary, kpis = self.summary(), self.kpis()
+        return self._section("first_screen", fragment("first_screen", summary.html, kpis.html))
+
     def _compare(self, indicator: str = "membership_rate", group: Any = None) -> pd.Series:
         ed = self._asked
         frame = analysis.compare(self.obs, indicator, group or self.group, self.period, edition=ed)
@@ -246,10 +252,10 @@ class Report:
             highlight = self.members if ed == self.edition and self.kind != "national" else None
             figure = fig.choropleth(values[["code", "value"]], edition=ed, indicator_label=self._label(indicator),
                                     highlight=highlight, highlight_label=self._group_label() if highlight else None,
-                                    lang=lang, bins=_fixed_bins(indicator),
+                                    lang=lang, bins=fixed_bins(indicator),
                                     title=f"{self._label(indicator)} — {self.period.label(lang)}",
                                     subtitle=geo.EDITION_INFO[ed].label_vi if lang != "en" else geo.EDITION_INFO[ed].label_en,
-                                    provenance_note=_boundary_note(ed, lang))
+                                    focus="highlight" if highlight else "country")
             out.append(figure)
         return out
 
@@ -271,8 +277,8 @@ class Report:
 
     def _ranking(self, indicator: str) -> go.Figure:
         lang = self.lang
-        ranks = analysis.ranks(self.obs, indicator, self.period,
-                               edition=self._asked)
+        shown = narrative.province_decimals(indicator)  # the sentences' precision: ties read as ties in both
+        ranks = analysis.ranks(self.obs, indicator, self.period, edition=self._asked, decimals=shown)
         if self.kind == "national":
             values = ranks.assign(highlight=False)
         else:
@@ -281,14 +287,32 @@ class Report:
             values = values.assign(highlight=values["code"].isin(self.members))
         name_col = "name_en" if lang == "en" else "name"
         national = self._compare(indicator, analysis.country())["value"]
-        figure = fig.ranked_bar(values[["code", name_col, "value", "highlight"]].rename(columns={name_col: "name"}),
-                                reference={t("national", lang): national}, indicator_label=self._label(indicator),
-                                lang=lang, title=f"{self._label(indicator)} — {self.period.label(lang)}",
+        place = values["rank_country" if self.kind == "national" else "rank_cluster"]
+        bars = values[["code", "value", "highlight"]].assign(
+            name=[f"{r}. {n}" if pd.notna(r) else str(n) for r, n in zip(place, values[name_col], strict=True)])
+        figure = fig.ranked_bar(bars, reference={t("national", lang): national}, indicator_label=self._label(indicator),
+                                decimals=shown, lang=lang, title=f"{self._label(indicator)} — {self.period.label(lang)}",
                                 highlight_label=None if self.kind == "national" else self._group_label())
         table = values[["code", name_col, "value", "rank_cluster", "rank_country"]].rename(columns={name_col: "name"})
         self.tables[("xep_hang" if lang != "en" else "ranking") + ("" if indicator == "membership_rate"
                                                                     else f"_{indicator}")[:20]] = table
         return figure
+
+    def title_trends(self, last: int = 10) -> Section:
+        """Each learning title over the last ``last`` half-years, recognised and registered, the group against
+        the country and the targets still ahead (:func:`analysis.title_trends`, :func:`figures.title_dashboard`)."""
+        lang = self.lang
+        series = analysis.title_trends(self.obs, self.group, self.period, last=last, edition=self.edition)
+        goals = analysis.title_targets(self.period)
+        what = (": tỉ lệ đạt danh hiệu và đăng ký so với cả nước và mục tiêu" if lang != "en"
+                else ": recognised and registered, against the country and the targets")
+        info = geo.EDITION_INFO[self.edition]
+        figure = fig.title_dashboard(series, goals, lang=lang, title=self._group_label() + what,
+                                     subtitle=info.label_en if lang == "en" else info.label_vi)
+        table = series[["group", "title", "measure", "indicator", "period", "edition", "value", "n_reporting",
+                        "n_members", "synthetic"]]
+        return self._section("title_trends", _h(t("title_trends", lang)), figure,
+                             **{"xu_huong_danh_hieu" if lang != "en" else "title_trends": table})
 
     def titles(self) -> Section:
         """The learning titles against the targets that apply, and the scorecard heatmap."""
@@ -444,20 +468,13 @@ def _kind(kind: str, lang: str) -> str:
     return (en if lang == "en" else vi).get(kind, kind)
 
 
-def _fixed_bins(indicator: str) -> list[float] | None:
+def fixed_bins(indicator: str) -> list[float] | None:
     """Legend classes fixed across periods (like DHIS2 legend sets) so maps of different periods compare."""
     if indicator == "membership_rate":
         return [0, 15, 20, 25, 30, 35, 100]
     if catalogue.indicator(indicator).unit_vi == "%":
         return [0, 40, 50, 60, 70, 80, 100]
     return None
-
-
-def _boundary_note(edition: str, lang: str) -> str:
-    from khanalytics import boundaries
-
-    _, provenance = boundaries.best_boundaries(edition)
-    return provenance if isinstance(provenance, str) else str(provenance)
 
 
 def trend_frame(obs: pd.DataFrame, indicator: str, group: object, kind: str, period: str | Period,
