@@ -94,3 +94,14 @@ def test_text_from_a_users_file_is_escaped_and_only_http_links(store, tmp_path):
     html = str(rp.published_beside(rep, record_frame(read_published(path).rows)).html)
     assert "<script>" not in html and "&lt;script&gt;" in html and "javascript:" not in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
+
+
+def test_a_record_of_one_date_gets_a_year_axis_not_milliseconds():
+    import pandas as pd
+
+    from khanalytics.report.published import _year_axis
+
+    axis = _year_axis(pd.Series(pd.to_datetime(["2025-12-31", "2025-12-31"])))
+    assert axis["tickformat"] == "%Y" and axis["range"] == ["2023-07-01", "2027-07-01"]
+    wide = _year_axis(pd.Series(pd.to_datetime(["1996-12-31", "2025-06-30"])))
+    assert wide["range"] == ["1995-07-01", "2026-07-01"] and wide["dtick"] == "M24"

@@ -185,13 +185,24 @@ def _timeline(points: pd.DataFrame, series: list[tuple[str, str, str, str]], *, 
             line=dict(color=colour, width=2), marker=dict(size=9, color=colour, symbol=symbols),
             customdata=list(zip(mine["source_url"], mine["quote"], strict=True)),
             hovertext=hover, hovertemplate="%{hovertext}<extra></extra>"))
-    fig.update_layout(xaxis=dict(type="date", title=None), yaxis=dict(title=None, rangemode="tozero",
-                                                                      tickformat=",d"),
+    fig.update_layout(xaxis=_year_axis(points["asof_end"]), yaxis=dict(title=None, rangemode="tozero", tickformat=",d"),
                       hovermode="closest")
     if any(axis == "y2" for *_, axis in series) and (points["catalogue_code"] == "membership_rate").any():
-        fig.update_layout(yaxis2=dict(overlaying="y", side="right", rangemode="tozero", ticksuffix=" %",
-                                      showgrid=False, title=None))
+        fig.update_layout(yaxis2=dict(overlaying="y", side="right", range=[0, 100], ticksuffix=" %",
+                                      showgrid=False, title=None))  # a rate on its whole scale, apart from the counts
     return finish(fig, lang=lang, title=title, subtitle=subtitle, note=note, height=460)
+
+
+def _year_axis(dates: pd.Series) -> dict:
+    """A time axis labelled by year (the same in Vietnamese and English), at least three years wide, so that a
+    record of one date is not drawn on an axis of milliseconds."""
+    when = pd.to_datetime(dates.dropna())
+    if when.empty:
+        return dict(type="date", title=None)
+    first, last = when.min().year, when.max().year
+    pad = max(1, (3 - (last - first)) // 2 + 1)
+    return dict(type="date", title=None, tickformat="%Y", ticklabelmode="period", dtick="M12" if last - first < 12 else "M24",
+                range=[f"{first - pad}-07-01", f"{last + pad}-07-01"])
 
 
 def _points(rows: pd.DataFrame, codes: tuple[str, ...], lang: str) -> pd.DataFrame:
