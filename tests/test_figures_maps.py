@@ -70,9 +70,9 @@ def test_choropleth_highlight_labels_and_archipelagos() -> None:
     outline = [t for t in fig.data if t.type == "scattergeo" and t.mode == "lines" and t.geo in (None, "geo")]
     assert len(outline) == 1 and outline[0].name == "Cụm II – Đông Bắc"
     assert outline[0].line.color == theme.ROLE_COLORS["cluster"]
-    labels = next(t for t in fig.data if t.name == "labels")
-    assert any(text.startswith("Quảng Ninh<br>31,8 %") for text in labels.text)
-    assert "Hà Nội" in labels.text  # other provinces: the name only
+    labels = [text for t in fig.data if t.name == "labels" for text in t.text]  # highlighted, then the others
+    assert any(text.startswith("Quảng Ninh<br>31,8 %") for text in labels)
+    assert "Hà Nội" in labels  # other provinces: the name only
     forced = draw_map(highlight=CLUSTER_2008, show_labels="highlight")
     assert len(next(t for t in forced.data if t.name == "labels").text) == len(CLUSTER_2008)
     assert not any(t.name == "labels" for t in draw_map(show_labels=False).data)
@@ -355,3 +355,14 @@ def test_a_province_is_shown_with_its_neighbours_and_the_country_as_inset() -> N
     box = fig.layout.geo2
     assert box.lonaxis.range[1] - box.lonaxis.range[0] >= whole.lonaxis.range[1] - whole.lonaxis.range[0] - 1
     assert not any(t.geo == "geo2" for t in draw_map(boundaries=b, highlight=[province]).data)  # no inset at country scale
+
+
+def test_other_provinces_names_stay_inside_the_view_and_leave_phones() -> None:
+    fig = draw_map(highlight=CLUSTER_2008, highlight_label="Cụm II – Đông Bắc", focus="highlight")
+    traces = [i for i, t in enumerate(fig.data) if t.name == "labels"]
+    assert len(traces) == 2  # the cluster's names and values, then the other provinces' names
+    (lo, hi), (south, north) = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
+    others = fig.data[traces[1]]
+    assert all(lo < lon < hi for lon in others.lon) and all(south < lat < north for lat in others.lat)
+    adapt = fig.layout.meta["kha_adapt"]
+    assert adapt["narrow"]["traces"] == [traces[1]] and adapt["narrow"]["style"]["visible"] == [False]

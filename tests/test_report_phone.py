@@ -63,8 +63,6 @@ def test_every_chart_fits_in_its_phone_layout(phone) -> None:
             assert cut == [], (name, width, fig["id"], cut)  # titles, legends, ticks, notes fit the chart
 
 
-@pytest.mark.xfail(reason="issue 13 item 4 (maps.py, not this module's): the focused map names neighbouring "
-                   "provinces outside its frame, cut at the chart's edge", strict=False)
 def test_map_place_names_are_not_cut(phone) -> None:
     for (name, width), v in phone.items():
         for fig in v.fit["figures"]:

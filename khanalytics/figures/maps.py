@@ -288,18 +288,21 @@ def choropleth(
     by_code = dict(zip(known, zip(names, v, strict=True), strict=True))
     options = {c: [[n, fmt_value(x, unit, max(decimals - 1, 0), lang)], [n]] for c, (n, x) in by_code.items()}
     taken: list[tuple[float, float, float, float]] = []
-    placed = []
+    placed, extra = [], []
     if show_labels is True:
         placed += gm.place_labels(_label_items(geoms, hl, options, True), px_per_deg, font_size=11, force=True,
                                   occupied=taken)
         others = [c for c in known if c not in hl]
-        placed += gm.place_labels(_label_items(geoms, others, options, False), px_per_deg, font_size=11,
-                                  force=False, occupied=taken)
+        extra = _inside(gm.place_labels(_label_items(geoms, others, options, False), px_per_deg, font_size=11,
+                                        force=False, occupied=taken), lon_range, lat_range, px_per_deg,
+                        font_size=11)
     elif show_labels in ("all", "highlight"):
         codes_ = known if show_labels == "all" else hl
         items = [(geoms[c], options[c] if c in hl else options[c][1:]) for c in codes_]
         placed += gm.place_labels(items, px_per_deg, font_size=11, force=True)
     _add_labels(fig, placed, font_size=11)
+    others_trace = len(fig.data) if extra else None
+    _add_labels(fig, extra, font_size=11)
     if arch is not None:
         _add_archipelagos(fig, arch, geo_frame, edition, lang)
     if focused:
@@ -324,12 +327,14 @@ def choropleth(
     note = _footnote(values, provenance_note, geo_frame, lang)
     title = title if title is not None else indicator_label
     fig = finish(fig, lang=lang, title=title, subtitle=subtitle, note=note, height=height, legend="keep", bottom=10)
-    _phone_layout(fig, len(entries) + bool(hl), note, inset=focused)
+    _phone_layout(fig, len(entries) + bool(hl), note, inset=focused, others_trace=others_trace)
     return fig
 
 
-def _phone_layout(fig: go.Figure, n_entries: int, note: str | None, *, inset: bool) -> None:
-    """On a phone the map takes the whole width; the inset (if any) and then the legend go under it."""
+def _phone_layout(fig: go.Figure, n_entries: int, note: str | None, *, inset: bool,
+                  others_trace: int | None = None) -> None:
+    """On a phone the map takes the whole width; the inset (if any) and then the legend go under it; only the
+    highlighted provinces keep their names (``others_trace``: the trace naming the others)."""
     legend_px = 20 * n_entries + 16
     narrow: dict[str, Any] = {
         "geo.domain.x": [0.0, 1.0],
@@ -342,7 +347,21 @@ def _phone_layout(fig: go.Figure, n_entries: int, note: str | None, *, inset: bo
         narrow |= {"geo.domain.y": [INSET_HEIGHT, 1.0], "geo2.domain.x": [0.3, 1.0], "geo2.domain.y": [0.0, 0.3]}
     if note:
         narrow[f"annotations[{len(fig.layout.annotations) - 1}].yshift"] = -10 - legend_px
-    set_adapt(fig, narrow)
+    # on a phone the map is half as wide: the names of the other provinces would crowd it and run off its edge
+    set_adapt(fig, narrow, style={"visible": False} if others_trace is not None else None,
+              traces=(others_trace,) if others_trace is not None else (0,))
+
+
+def _inside(placed: list, lon_range: Sequence[float], lat_range: Sequence[float], px_per_deg: float,
+            font_size: int) -> list:
+    """The labels whose text stays inside the map's view (a name half outside the frame is cut, not read)."""
+    def fits(lon: float, lat: float, lines: list[str]) -> bool:
+        half_w = max(len(line) for line in lines) * font_size * 0.58 / 2 / px_per_deg
+        half_h = len(lines) * font_size * 1.25 / 2 / px_per_deg
+        return (lon_range[0] <= lon - half_w and lon + half_w <= lon_range[1]
+                and lat_range[0] <= lat - half_h and lat + half_h <= lat_range[1])
+
+    return [(lon, lat, lines) for lon, lat, lines in placed if fits(lon, lat, lines)]
 
 
 def _add_labels(fig: go.Figure, placed: Sequence[tuple[float, float, list[str]]], font_size: int) -> None:
