@@ -26,3 +26,14 @@ def test_required_columns_are_named_in_both_languages():
 
 def test_codes_are_two_digits():
     assert c.codes(pd.Series([1, "2", 22.0])).tolist() == ["01", "02", "22"]
+
+
+def test_a_rule_spans_the_plot_one_way_or_the_other():
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    c.rule(fig, 20.7, vertical=True, line=dict(dash="dash"))
+    c.rule(fig, 70, vertical=False, line=dict(dash="dot"), layer="below")
+    across, along = fig.layout.shapes
+    assert (across.x0, across.x1, across.yref, across.y0, across.y1) == (20.7, 20.7, "paper", 0, 1)
+    assert (along.y0, along.y1, along.xref, along.layer) == (70, 70, "paper", "below")

@@ -254,3 +254,10 @@ def legend_swatches(fig: go.Figure, entries: Sequence[tuple[str, str]], group: s
                 legendgroup=group,
             )
         )
+
+
+def rule(fig: go.Figure, value: float, *, vertical: bool, line: dict, layer: str = "above") -> None:
+    """A line across the whole plot at ``value`` (a reference such as the country's rate, or a target)."""
+    across = dict(yref="paper", y0=0, y1=1, x0=value, x1=value) if vertical else dict(
+        xref="paper", x0=0, x1=1, y0=value, y1=value)
+    fig.add_shape(type="line", layer=layer, line=line, **across)

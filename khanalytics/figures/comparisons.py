@@ -24,6 +24,7 @@ from khanalytics.figures._common import (
     legend_swatches,
     lines,
     require,
+    rule,
     synthetic_note,
     t,
     wrap,
@@ -158,16 +159,7 @@ def _reference_lines(fig: go.Figure, reference: Mapping[str, float], unit: str |
     for label, value in reference.items():
         if is_missing(value):
             continue
-        fig.add_shape(
-            type="line",
-            yref="paper",
-            y0=0,
-            y1=1,
-            x0=value,
-            x1=value,
-            layer="above",
-            line=dict(color=th.ROLE_COLORS["national"], width=2, dash="dash"),
-        )
+        rule(fig, value, vertical=True, line=dict(color=th.ROLE_COLORS["national"], width=2, dash="dash"))
         fig.add_annotation(
             x=value,
             yref="paper",

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from khanalytics.figures import theme as th
-from khanalytics.figures._common import ROLES, WORDS, FigureError, require, synthetic_note, t
+from khanalytics.figures._common import ROLES, WORDS, FigureError, require, rule, synthetic_note, t
 from khanalytics.figures.classes import fmt_trim
 from khanalytics.figures.layout import finish, set_adapt
 from khanalytics.formatting import MISSING, check_lang, fmt_value, is_missing, no_data, period_label
@@ -220,16 +220,8 @@ def trend(
     if unit == "%" and lo > 0 and lo < span * 0.6:
         lo = 0.0
     for label, value in tgt_rows:
-        fig.add_shape(
-            type="line",
-            xref="paper",
-            x0=0,
-            x1=1,
-            y0=value,
-            y1=value,
-            layer="below",
-            line=dict(color=th.ROLE_COLORS["target"], width=th.ROLE_WIDTH["target"], dash="dot"),
-        )
+        rule(fig, value, vertical=False, layer="below",
+             line=dict(color=th.ROLE_COLORS["target"], width=th.ROLE_WIDTH["target"], dash="dot"))
         fig.add_annotation(
             xref="paper",
             x=0,
