@@ -272,6 +272,27 @@ def test_zip_bomb_is_refused_in_seconds_within_a_few_hundred_mb(tmp_path):
     assert out[0] in ("refused ['file_too_large'] True", "refused ['too_many_cells'] True"), out
 
 
+def test_an_ods_of_repeated_filled_rows_is_refused_before_pandas_expands_it(tmp_path):
+    import zipfile
+
+    row = ('<table:table-row table:number-rows-repeated="2000000"><table:table-cell office:value-type="string">'
+           "<text:p>Quảng Ninh</text:p></table:table-cell><table:table-cell office:value-type=\"float\" "
+           'office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>')
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+               f'<table:table table:name="Số liệu">{row}</table:table></office:spreadsheet></office:body>'
+               "</office:document-content>")
+    path = tmp_path / "bomb.ods"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        book.writestr("content.xml", content)
+    assert path.stat().st_size < 2_000
+    out = _bounded_import(path, tmp_path / "s.duckdb")
+    assert out[0] == "refused ['too_many_cells'] True", out
+
+
 def test_a_huge_province_name_is_cut_in_the_message(tmp_path):
     path = tmp_path / "long.csv"
     path.write_text("BÁO CÁO 6 THÁNG ĐẦU NĂM 2019\nTỉnh;Số hội viên\n" + "Quảng Ninh" + "x" * 1_000_000 + ";1\n",

@@ -60,3 +60,30 @@ def test_column_letters_and_sha256(tmp_path):
     assert [column_letter(i) for i in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
     (tmp_path / "x").write_bytes(b"abc")
     assert file_sha256(tmp_path / "x") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_ods_cells_count_what_the_reader_builds_not_libreoffice_padding():
+    from khanalytics.io.grids import ods_cells
+
+    filled = b'<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+    pad = b'<table:table-cell table:number-columns-repeated="1014"/>'
+    row = b"<table:table-row>" + filled * 3 + pad + b"</table:table-row>"
+    tail = b'<table:table-row table:number-rows-repeated="1048570">' + pad + b"</table:table-row>"
+    assert ods_cells(row * 300 + tail) == 900  # LibreOffice's padding: not built, not counted
+    bomb = (b'<table:table-row table:number-rows-repeated="1000000">' + filled
+            + b'<table:table-cell table:number-columns-repeated="50" office:value-type="string"><text:p>x</text:p>'
+            b"</table:table-cell></table:table-row>")
+    assert ods_cells(bomb) == 51_000_000  # repeated filled rows and cells: what pandas would expand
+
+
+def test_an_xls_too_big_to_build_is_refused_before_xlrd(tmp_path):
+    import pytest
+
+    from khanalytics.io.grids import MAX_XLS_BYTES, GridError, read_grids
+
+    path = tmp_path / "big.xls"
+    with path.open("wb") as fh:  # size is checked first: the content never reaches xlrd
+        fh.truncate(MAX_XLS_BYTES + 1)
+    with pytest.raises(GridError) as err:
+        read_grids(path)
+    assert err.value.rule == "file_too_large" and ".xls" in err.value.en

@@ -31,7 +31,7 @@ from khanalytics.errors import KhanalyticsError
 from khanalytics.formatting import fmt_number
 from khanalytics.text import fold
 
-__all__ = ["DATA_SHEET", "HELP_SHEET", "INFO_SHEET", "MAX_CELLS", "MAX_UNCOMPRESSED", "SUFFIXES", "Grid", "GridError",
+__all__ = ["DATA_SHEET", "HELP_SHEET", "INFO_SHEET", "MAX_CELLS", "MAX_UNCOMPRESSED", "MAX_XLS_BYTES", "SUFFIXES", "Grid", "GridError",
            "ZipFacts", "column_letter", "file_sha256", "inspect_zip", "read_grids"]
 
 DATA_SHEET = "Số liệu"
@@ -40,6 +40,7 @@ HELP_SHEET = "Hướng dẫn"
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv", ".parquet")
 MAX_UNCOMPRESSED = 64 * 1024 * 1024  # what a workbook may unpack to; a provincial report unpacks to a few hundred KB
 MAX_CELLS = 300_000  # cells of a whole workbook; a province's commune table is ~30 000
+MAX_XLS_BYTES = 8 * 1024 * 1024  # an .xls of a province's report is tens of KB; xlrd reads all before counting
 MAX_TEXT_CELLS = 2_000_000  # cells of a CSV, which cost far less memory each than a workbook's
 _ZIPPED = (".xlsx", ".xlsm", ".ods")
 csv.field_size_limit(32 * 1024 * 1024)  # a 1 MB cell is read (and refused by name), not an unreadable file
@@ -108,7 +109,35 @@ def _too_big(path: Path, what_vi: str, what_en: str, found: int, limit: int, rul
 
 _CELL = re.compile(rb"<c[ >]")
 _UNCACHED = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
-_ODS_CELL = re.compile(rb"<table:table-cell(?:\s[^>]*?number-columns-repeated=\"(\d+)\")?")
+_ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.S)
+_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(?:/>|>(.*?)</table:(?:covered-)?table-cell>)", re.S)
+_ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d+)"')
+_COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d+)"')
+
+
+def _repeat(pattern: re.Pattern[bytes], attributes: bytes) -> int:
+    found = pattern.search(attributes)
+    return int(found.group(1)) if found else 1
+
+
+def ods_cells(content: bytes) -> int:
+    """The cells an .ods sheet file makes the reader build: each row up to its last filled cell, each row up to
+    the last filled row, repeats multiplied. The trailing empty cells and rows LibreOffice writes (a style over
+    the rest of the sheet, "repeated 1.048.576 times") are not built by the reader and not counted."""
+    total = pending = 0
+    for row in _ODS_ROW.finditer(content):
+        width = filled_width = 0
+        for cell in _ODS_CELL.finditer(row.group(2) or b""):
+            width += _repeat(_COLUMNS_REPEATED, cell.group(1))
+            if b"office:value-type" in cell.group(1) or b"<text:" in (cell.group(2) or b""):
+                filled_width = width
+        rows = _repeat(_ROWS_REPEATED, row.group(1))
+        if filled_width:
+            total += pending + rows * filled_width
+            pending = 0
+        else:
+            pending += rows  # empty rows cost a row each, and only when a filled row follows them
+    return total
 
 
 def _column_index(letters: str) -> int:
@@ -161,7 +190,7 @@ def inspect_zip(path: Path, *, max_uncompressed: int = MAX_UNCOMPRESSED, max_cel
             if sheet_xml:
                 cells += len(_CELL.findall(data))
             else:
-                cells += sum(int(n) if n else 1 for n in _ODS_CELL.findall(data))
+                cells += ods_cells(bytes(data))
             if cells > max_cells:
                 raise _too_big(path, "số ô", "cells", cells, max_cells, "too_many_cells")
             if sheet_xml and b"<f" in data:
@@ -279,8 +308,16 @@ def _read_xlsx_grids(path: Path, formulas: dict[str, dict[tuple[int, int], str]]
 
 
 def _read_xls_sheets(path: Path) -> list[Grid]:
-    """Excel 97–2003 sheets through xlrd, merged cells spread and hidden rows and columns known."""
+    """Excel 97–2003 sheets through xlrd, merged cells spread and hidden rows and columns known.
+
+    xlrd builds every cell before it can be counted, so the file's own size is the bound: an .xls holds about
+    ten bytes a cell, and MAX_XLS_BYTES keeps what it can build near MAX_CELLS' order of magnitude.
+    """
     import xlrd
+
+    size = path.stat().st_size
+    if size > MAX_XLS_BYTES:
+        raise _too_big(path, "dung lượng tệp .xls", ".xls file size (bytes)", size, MAX_XLS_BYTES, "file_too_large")
 
     book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
     try:
