@@ -80,7 +80,7 @@ app = _App(
     add_completion=False,
 )
 console = Console()
-DEFAULT_STORE = Path("data/khanalytics.duckdb")
+from khanalytics.store import DEFAULT_PATH as DEFAULT_STORE  # noqa: E402 - one default, where the store lives
 
 
 def _version(value: bool) -> None:

@@ -26,7 +26,8 @@ class StoreData(NamedTuple):
     digest: str
 
 
-def _signature(path: Path) -> tuple[str, int, int]:
+def file_signature(path: Path) -> tuple[str, int, int]:
+    """What tells one version of a store file from another: its path, modification time and size."""
     stat = path.stat()
     return str(path.resolve()), stat.st_mtime_ns, stat.st_size
 
@@ -45,5 +46,5 @@ def _load(signature: tuple[str, int, int]) -> StoreData:
 
 def load_store(path: str | Path) -> StoreData:
     """Observations, flags, imports and content hash of a store (copies: editing them changes nothing here)."""
-    data = _load(_signature(resolve_store(path)))
+    data = _load(file_signature(resolve_store(path)))
     return StoreData(data.obs.copy(), data.flags.copy(), data.imports.copy(), data.digest)

@@ -20,11 +20,11 @@ from khanalytics import clusters as clu
 from khanalytics import geography as geo
 from khanalytics.errors import ParameterError
 from khanalytics.periods import Period, PeriodError, half_year
+from khanalytics.store import DEFAULT_PATH as DEFAULT_STORE
 
 Kind = Literal["national", "cluster", "province", "explore"]
 KINDS: tuple[Kind, ...] = ("national", "cluster", "province")
 """The kinds of report the factory renders (``explore`` is the analysts' notebook, never rendered)."""
-DEFAULT_STORE = Path("data/khanalytics.duckdb")
 DEFAULT_INDICATORS = ("membership_rate", "learning_families_rate", "learning_clans_rate",
                       "learning_communities_rate", "learning_units_rate", "learning_citizens_rate")
 PARAMETERS: dict[str, tuple[str, ...]] = {

@@ -19,7 +19,6 @@ made only from an http(s) address.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -44,6 +43,7 @@ from khanalytics.published.values import (
     safe_link,
     value_text,
 )
+from khanalytics.report.inputs import file_signature
 from khanalytics.report.pages import fragment
 from khanalytics.report.params import resolve_store
 from khanalytics.report.section import Section
@@ -84,9 +84,7 @@ def _record(signature: tuple[str, int, int]) -> pd.DataFrame:
 
 def report_record(report: Report) -> pd.DataFrame:
     """The current published record of the report's store (read once per file version; a copy)."""
-    path = Path(resolve_store(report.params.store))
-    stat = path.stat()
-    return _record((str(path.resolve()), stat.st_mtime_ns, stat.st_size)).copy()
+    return _record(file_signature(resolve_store(report.params.store))).copy()
 
 
 def _territory(edition: str, code: str) -> set[tuple[str, str]]:
