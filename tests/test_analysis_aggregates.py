@@ -133,3 +133,37 @@ def test_a_list_of_indicators_is_one_long_frame(sample_obs):
     assert list(compared["indicator"]) == codes and list(compared.columns) == an.COMPARE_COLUMNS
     with pytest.raises(an.AnalysisError, match="empty list"):
         an.compare(sample_obs, [], "dong-bac", "2019-H1")
+
+
+def test_kept_aggregates_follow_the_frame_and_are_handed_out_as_copies():
+    obs = complete_country()
+    first = an.aggregate(obs, "membership_rate", "Cụm II", "2019-H1")
+    want = first.copy()
+    first["value"] = -1.0  # editing a result changes nothing for the next call
+    pd.testing.assert_frame_equal(an.aggregate(obs, "membership_rate", "Cụm II", "2019-H1"), want)
+    members = (obs["code"] == "22") & (obs["element"] == "members")
+    obs.loc[members, "value"] = obs.loc[members, "value"] + 1000  # the same frame object, edited in place
+    after = an.aggregate(obs, "membership_rate", "Cụm II", "2019-H1").iloc[0]
+    assert math.isclose(after["numerator"], want.iloc[0]["numerator"] + 1000)
+    # the country's figure, asked through compare (which shares the kept aggregates), moved too
+    national = an.compare(obs, "membership_rate", "Cụm II", "2019-H1").iloc[0]["national"]
+    assert national == an.aggregate(obs, "membership_rate", "VN", "2019-H1").iloc[0]["value"]
+
+
+def test_kept_aggregates_know_the_clusters_file(tmp_path):
+    from importlib import resources
+
+    import yaml
+
+    obs = complete_country()
+    whole = an.aggregate(obs, "members", "Cụm II", "2019-H1").iloc[0]
+    data = yaml.safe_load(resources.files("khanalytics.reference").joinpath("clusters.yaml").read_text("utf-8"))
+    dong_bac = next(c for c in data["clusters"] if c["number"] == 2)
+    old = next(m for m in dong_bac["memberships"] if m["edition"] == "2008")
+    old["members"] = [c for c in old["members"] if c != "22"]  # Quảng Ninh left out
+    path = tmp_path / "clusters.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    fewer = an.aggregate(obs, "members", "Cụm II", "2019-H1", clusters_path=path).iloc[0]
+    assert "22" in whole["reporting"] and "22" not in fewer["reporting"]
+    assert fewer["value"] < whole["value"]
+    assert an.aggregate(obs, "members", "Cụm II", "2019-H1").iloc[0]["value"] == whole["value"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,7 +13,16 @@ import pandas as pd
 from khanalytics.analysis import lookups as lk
 from khanalytics.analysis.groups import Group, as_group, members_on, territory_note
 from khanalytics.analysis.measures import DEFAULT_THRESHOLDS, Measure, Threshold, compute, measure, missing
-from khanalytics.analysis.observations import PeriodSpec, map_of, mark, names_map, normalise, per_indicator, periods_in
+from khanalytics.analysis.observations import (
+    PeriodSpec,
+    content_key,
+    map_of,
+    mark,
+    names_map,
+    normalise,
+    per_indicator,
+    periods_in,
+)
 from khanalytics.analysis.values import values_of
 from khanalytics.formatting import fmt_percent
 from khanalytics.periods import Period
@@ -57,7 +67,32 @@ def aggregate(
     data = normalise(obs)
     wanted = periods_in(data, periods)
     g = as_group(group, edition=names_map(wanted, edition), clusters_path=clusters_path)
-    return aggregate_from(values_of(data, m, wanted, edition), g, m, wanted, edition, threshold)
+    return aggregate_of(data, g, m, wanted, edition, threshold)
+
+
+def aggregate_of(data: pd.DataFrame, g: Group, m: Measure, periods: list[Period], edition: str | None,
+                 threshold: Threshold | None, *, key: tuple | None = None) -> pd.DataFrame:
+    """``aggregate`` of a normalised frame for a resolved group and parsed periods (a copy the caller may edit).
+
+    The reports of a period on one warm kernel ask for the country's (and each cluster's) figures again and
+    again; the last ones are kept by the *content* of the frame (``key``: its ``content_key`` when the caller
+    has it) and everything else that decides them, so an edited frame is computed afresh.
+    """
+    key = key or content_key(data)
+    memo_key = (key, m.code, tuple(p.code for p in periods), edition, g, repr(g.grouping), threshold)
+    kept = _memo.get(memo_key)
+    if kept is None:
+        kept = aggregate_from(values_of(data, m, periods, edition, key=key), g, m, periods, edition, threshold)
+        _memo[memo_key] = kept
+        if len(_memo) > _MEMO_SIZE:
+            _memo.popitem(last=False)
+    else:
+        _memo.move_to_end(memo_key)
+    return mark(kept.copy(), edition)
+
+
+_MEMO_SIZE = 512
+_memo: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
 
 
 def aggregate_from(pv: pd.DataFrame, g: Group, m: Measure, periods: list[Period], edition: str | None,

@@ -10,12 +10,13 @@ import numpy as np
 import pandas as pd
 
 from khanalytics import targets as tg
-from khanalytics.analysis.aggregates import AGGREGATE_COLUMNS, aggregate_from
+from khanalytics.analysis.aggregates import AGGREGATE_COLUMNS, aggregate_of
 from khanalytics.analysis.groups import as_group, clusters_on, country
 from khanalytics.analysis.measures import Threshold, change, measure, missing
 from khanalytics.analysis.observations import (
     AnalysisError,
     PeriodSpec,
+    content_key,
     map_of,
     mark,
     names_map,
@@ -56,6 +57,7 @@ def compare(obs: pd.DataFrame, indicator: str | Sequence[str], group: object, pe
                              national_threshold=national_threshold, clusters_path=clusters_path)
     m = measure(indicator)
     data = normalise(obs)
+    key = content_key(data)
     wanted = periods_in(data, periods)
     g = as_group(group, edition=names_map(wanted, edition), clusters_path=clusters_path)
     by_map: dict[str, set[Period]] = {}
@@ -64,9 +66,9 @@ def compare(obs: pd.DataFrame, indicator: str | Sequence[str], group: object, pe
     groups, nats = [], []
     for ed, ps in by_map.items():
         ordered = sorted(ps)
-        pv = values_of(data, m, ordered, ed)
-        groups.append(aggregate_from(pv, g, m, ordered, ed, threshold))
-        nats.append(aggregate_from(pv, country(), m, [p for p in ordered if p in wanted], ed, national_threshold))
+        groups.append(aggregate_of(data, g, m, ordered, ed, threshold, key=key))
+        nats.append(aggregate_of(data, country(), m, [p for p in ordered if p in wanted], ed, national_threshold,
+                                 key=key))
     allg = pd.concat(groups, ignore_index=True).set_index(["edition", "period"])
     alln = pd.concat(nats, ignore_index=True).set_index(["edition", "period"])
     rows = []
@@ -158,7 +160,7 @@ def trend(
     ed = map_of(end, edition)
     m = measure(indicator)
     g = as_group(group, edition=ed, clusters_path=clusters_path)
-    out = aggregate_from(values_of(data, m, seq, ed), g, m, seq, ed, threshold)
+    out = aggregate_of(data, g, m, seq, ed, threshold)
     prev = out["value"].shift()
     out["change_previous"] = [change(v, r, m.change_unit) for v, r in zip(out["value"], prev, strict=True)]
     out["change_unit"] = m.change_unit

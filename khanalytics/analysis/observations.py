@@ -77,15 +77,21 @@ def normalise(obs: pd.DataFrame) -> pd.DataFrame:
             f"the observation frame lacks columns {missing} (expected the frame of Store.observations())",
             rule="missing_columns", value=missing,
         )
+    # Series (not numpy arrays) keep pandas' string columns as they are: rebuilding them from Python objects
+    # cost most of the time of a call, and every public analysis call makes one.
+    text = {col: obs[col].astype(str).reset_index(drop=True) for col in ("edition", "code", "period", "element")}
+    canonical = {p: Period.parse(p).code for p in text["period"].unique()}
+    if any(p != code for p, code in canonical.items()):
+        text["period"] = text["period"].map(canonical)
+    codes = text["code"]
+    if not (codes.str.len() == 2).all():
+        text["code"] = codes.str.zfill(2)
+    kind = obs["kind"].reset_index(drop=True) if "kind" in obs.columns else pd.Series(np.full(len(obs), None))
     out = pd.DataFrame({
-        "edition": obs["edition"].astype(str).to_numpy(),
-        "code": obs["code"].astype(str).str.zfill(2).to_numpy(),
-        "period": obs["period"].astype(str).to_numpy(),
-        "element": obs["element"].astype(str).to_numpy(),
+        **text,
         "value": pd.to_numeric(obs["value"], errors="coerce").astype("float64").to_numpy(),
-        "kind": (obs["kind"].astype(object).to_numpy() if "kind" in obs.columns else np.full(len(obs), None)),
+        "kind": kind if isinstance(kind.dtype, pd.StringDtype) else kind.astype(object),
     })
-    out["period"] = out["period"].map({p: Period.parse(p).code for p in out["period"].unique()})
     for col in _CARRIED:
         if col in obs.columns:
             out[col] = obs[col].astype(object).to_numpy()
@@ -96,8 +102,27 @@ def normalise(obs: pd.DataFrame) -> pd.DataFrame:
 def content_key(data: pd.DataFrame) -> tuple:
     """What a normalised frame holds (columns, declared map, a digest of every value), never where it lives:
     a frame edited in place gets a new key, an equal copy the same one."""
-    rows = pd.util.hash_pandas_object(data, index=False).to_numpy()
-    return tuple(data.columns), data.attrs.get(geo.EDITION_ATTR), hashlib.blake2b(rows.tobytes()).hexdigest()
+    digest = hashlib.blake2b()
+    for column in data.columns:
+        _digest_column(digest, data[column])
+    return tuple(data.columns), data.attrs.get(geo.EDITION_ATTR), len(data), digest.hexdigest()
+
+
+def _digest_column(digest: hashlib._Hash, column: pd.Series) -> None:
+    """Feed one column's content to ``digest``: the memory of numbers and of pyarrow strings as it is (hashing
+    them value by value cost more than the analysis it saved), other columns value by value."""
+    digest.update(f"|{column.dtype}|{len(column)}|".encode())
+    dtype = column.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        for chunk in column.array.__arrow_array__().chunks:
+            digest.update(f"{chunk.offset}:{len(chunk)}".encode())
+            for buffer in chunk.buffers():
+                if buffer is not None:
+                    digest.update(memoryview(buffer))
+    elif isinstance(dtype, np.dtype) and dtype.kind in "biufcmM":
+        digest.update(np.ascontiguousarray(column.to_numpy()).view(np.uint8))
+    else:
+        digest.update(pd.util.hash_pandas_object(column, index=False).to_numpy().tobytes())
 
 
 def require_map(data: pd.DataFrame, edition: str, what: str) -> None:

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 
 from khanalytics.analysis import lookups as lk
-from khanalytics.analysis.aggregates import aggregate_from
+from khanalytics.analysis.aggregates import aggregate_of
 from khanalytics.analysis.groups import as_group, country, members_on
 from khanalytics.analysis.measures import change, measure, missing
-from khanalytics.analysis.observations import map_of, mark, normalise, periods_in
+from khanalytics.analysis.observations import content_key, map_of, mark, normalise, periods_in
 from khanalytics.analysis.targets import applicable_targets, baseline, status_against
 from khanalytics.analysis.values import values_of
 from khanalytics.periods import Period, half_year
@@ -70,15 +70,16 @@ def scorecard(
     g = as_group(group, edition=ed, clusters_path=clusters_path)
     codes, _, _ = members_on(g, ed, p)
     data = normalise(obs)
+    key = content_key(data)
     history = sorted({*(q for q in periods_in(data, None) if q <= p), p, ly})
     when = {q.code: q for q in history}
     rows = []
     for code in indicators:
         m = measure(code)
-        pv = values_of(data, m, history, ed)
+        pv = values_of(data, m, history, ed, key=key)
         now = pv[pv["period"] == p.code].set_index("code")
         before = pv[pv["period"] == ly.code].set_index("code")["value"]
-        national = aggregate_from(pv, country(), m, [p], ed, None)["value"].iloc[0]
+        national = aggregate_of(data, country(), m, [p], ed, None, key=key)["value"].iloc[0]
         chosen = applicable_targets(p, indicators=[code], targets=targets, scope=scope)
         target = chosen.iloc[0] if len(chosen) else None
         wide = pv.pivot(index="period", columns="code", values="value").reindex([q.code for q in history])

@@ -9,11 +9,10 @@ import numpy as np
 import pandas as pd
 
 from khanalytics import targets as tg
-from khanalytics.analysis.aggregates import aggregate_from
+from khanalytics.analysis.aggregates import aggregate_of
 from khanalytics.analysis.groups import Group, as_group
 from khanalytics.analysis.measures import Measure, Threshold, measure, missing
-from khanalytics.analysis.observations import map_of, mark, normalise, periods_in
-from khanalytics.analysis.values import values_of
+from khanalytics.analysis.observations import content_key, map_of, mark, normalise, periods_in
 from khanalytics.periods import Period, half_year
 
 TARGET_COLUMNS = [
@@ -100,6 +99,7 @@ def evaluate_targets(
     ed = map_of(p, edition)
     g = as_group(group, edition=ed, clusters_path=clusters_path)
     data = normalise(obs)
+    key = content_key(data)
     observed = periods_in(data, None)
     todo = applicable_targets(p, indicators=indicators, targets=targets, scope=scope, which=which)
     rows = []
@@ -107,7 +107,7 @@ def evaluate_targets(
         m = measure(str(code))
         first = int(rows_t["baseline_year"].min())
         wanted = sorted({*(q for q in observed if q.year >= first and q <= p), p})
-        series = aggregate_from(values_of(data, m, wanted, ed), g, m, wanted, ed, threshold).set_index("period")
+        series = aggregate_of(data, g, m, wanted, ed, threshold, key=key).set_index("period")
         when = {q.code: q for q in wanted}
         now = series.loc[p.code]
         for t in rows_t.itertuples():

@@ -49,15 +49,16 @@ _MEMO_SIZE = 64
 _memo: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
 
 
-def values_of(data: pd.DataFrame, m: Measure, periods: list[Period], edition: str | None) -> pd.DataFrame:
+def values_of(data: pd.DataFrame, m: Measure, periods: list[Period], edition: str | None, *,
+              key: tuple | None = None) -> pd.DataFrame:
     """``province_values`` of a normalised frame for parsed periods, as a new frame the caller may edit.
 
     A report asks for the same table many times (summary, ranks, targets,
-    scorecard); the last ones are kept by the *content* of the frame, so an
-    edited frame is computed afresh and a kept table is only ever handed out
-    as a copy.
+    scorecard); the last ones are kept by the *content* of the frame (``key``:
+    its ``content_key`` when the caller has it), so an edited frame is
+    computed afresh and a kept table is only ever handed out as a copy.
     """
-    key = (content_key(data), m.code, tuple(p.code for p in periods), edition)
+    key = (key or content_key(data), m.code, tuple(p.code for p in periods), edition)
     kept = _memo.get(key)
     if kept is None:
         kept = _compute(data, m, periods, edition)
