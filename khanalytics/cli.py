@@ -542,18 +542,34 @@ def render_all_command(
     store: StoreOption = DEFAULT_STORE,
     workers: Annotated[int | None, typer.Option("--workers", "-j", help="Số tiến trình song song (mặc định: số lõi) "
                                                                         "/ parallel workers (default: cores).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Làm lại mọi báo cáo, kể cả báo cáo không đổi / render every "
+                                                        "report again, even those whose inputs did not change.")] = False,
 ) -> None:
-    """Cả nước, mọi cụm và mọi tỉnh của một kỳ / the country, every cluster and province of a period, with an index."""
-    from khanalytics import report
+    """Cả nước, mọi cụm và mọi tỉnh của một kỳ / the country, every cluster and province of a period, with an index.
+
+    Chỉ làm lại báo cáo có đầu vào đã đổi so với lần trước trong cùng thư mục / only the reports whose inputs
+    changed since the previous run in the same folder are rendered again.
+    """
+    from khanalytics.report import factory
     from khanalytics.report.params import resolve_store
 
+    en = lang == "en"
     resolve_store(store)
-    results, index = report.render_all(period, store=store, out_dir=output, lang=lang, edition=edition,
-                                        workers=workers)
+    results, index = factory.render_all(period, store=store, out_dir=output, lang=lang, edition=edition,
+                                         workers=workers, force=force)
+    rendered = [r for r in results if r.action == "rendered"]
+    by_reason: dict[str, list[str]] = {}
+    for r in rendered:
+        by_reason.setdefault(factory.describe_reasons(r.reasons, lang), []).append(r.title)
+    for why, titles in by_reason.items():  # a few reports by name, a whole period as a count
+        names = ", ".join(titles) if len(titles) <= 8 else (f"{len(titles)} reports" if en else f"{len(titles)} báo cáo")
+        console.print(f"{'rendered' if en else 'làm lại'}: {rich_escape(names)} — {rich_escape(why)}")
     failed = [r for r in results if r.status != "ok"]
     for r in failed:
         console.print(f"[red]{rich_escape(r.title)}: {rich_escape((r.error or '')[:300])}[/red]")
-    console.print(f"{len(results) - len(failed)}/{len(results)} báo cáo / reports → {index}")
+    ok, kept = len(results) - len(failed), len(results) - len(rendered)
+    console.print(f"{len(rendered)} rendered, {kept} unchanged; {ok}/{len(results)} reports → {index}" if en else
+                  f"{len(rendered)} làm lại, {kept} không đổi; {ok}/{len(results)} báo cáo → {index}")
     if failed:
         raise typer.Exit(1)
 

@@ -1,9 +1,14 @@
 """An executed notebook to one page: only what the library built goes in as HTML."""
 
+import base64
+import gzip
+import json
+import re
+
 import nbformat
 from plotly.offline import get_plotlyjs
 
-from khanalytics.report.export import PLOTLY_MIME, export_html, notebook_blocks
+from khanalytics.report.export import PLOTLY_MIME, export_html, notebook_blocks, notebook_trace_types
 from khanalytics.report.section import TRUSTED
 
 
@@ -26,13 +31,48 @@ def test_export_inserts_only_html_built_by_the_library():
     assert "&lt;img src=x onerror=alert(1)&gt;" in page and "printed" not in page and not has_figures
 
 
-def test_figures_are_drawn_and_plotly_inlined_once():
+def _drawn(page):
+    """The figures khaDraw draws: (div id, figure JSON), the packed ones unpacked."""
+    out = []
+    for div_id, payload in re.findall(r'<script>khaDraw\("([^"]+)",(.*?)\);</script>', page):
+        if payload.startswith('"'):
+            payload = gzip.decompress(base64.b64decode(json.loads(payload))).decode("utf-8")
+        out.append((div_id, json.loads(payload)))
+    return out
+
+
+def test_figures_are_drawn_and_the_partial_plotly_js_inlined_once():
     spec = {"data": [{"type": "bar", "x": ["</script><script>alert(1)"], "y": [1]}], "layout": {"height": 320}}
     out = nbformat.v4.new_output("display_data", data={PLOTLY_MIME: spec})
     page = export_html(_nb(out, out), title="T <b>", lang="vi")
-    assert page.count(get_plotlyjs()[:300]) == 1 and page.count('class="kha-figure"') == 2
+    assert page.count("* plotly.js v") == 1 and "(partial bundle:" in page and get_plotlyjs()[:300] not in page
+    assert page.count('class="kha-figure"') == 2 and page.count("DecompressionStream") == 1
     assert "</script><script>alert(1)" not in page and "<title>T &lt;b&gt;</title>" in page
     assert 'style="height:320px"' in page
+    drawn = _drawn(page)
+    assert [d for d, _ in drawn] == ["kha-fig-1", "kha-fig-2"]
+    assert all(s["data"][0]["x"] == ["</script><script>alert(1)"] and s["config"]["displaylogo"] is False
+               for _, s in drawn)
+    assert page.index("DecompressionStream") < page.index("window.khaDraw") < page.index('khaDraw("kha-fig-1"')
+
+
+def test_a_trace_type_the_partial_bundle_lacks_brings_the_full_plotly_js():
+    pie = nbformat.v4.new_output("display_data", data={PLOTLY_MIME: {"data": [{"type": "pie", "values": [1, 2]}]}})
+    bar = nbformat.v4.new_output("display_data", data={PLOTLY_MIME: {"data": [{"type": "bar", "y": [1]}]}})
+    nb = _nb(bar, pie)
+    assert notebook_trace_types(nb) == {"bar", "pie"}
+    page = export_html(nb, title="x")
+    assert page.count(get_plotlyjs()[:300]) == 1 and "(partial bundle:" not in page
+    assert "DecompressionStream" not in page  # nothing packed: the figures' JSON is plain
+    assert [s["data"][0]["type"] for _, s in _drawn(page)] == ["bar", "pie"]
+    assert '"type":"pie"' in page
+
+
+def test_hidden_cells_do_not_choose_the_bundle():
+    pie = nbformat.v4.new_output("display_data", data={PLOTLY_MIME: {"data": [{"type": "pie", "values": [1]}]}})
+    nb = _nb(pie, tags=["remove"])
+    assert notebook_trace_types(nb) == set()
+    assert "<script" not in export_html(nb, title="x")
 
 
 def test_removed_cells_never_reach_the_page():

@@ -101,7 +101,7 @@ def test_cluster_report_says_the_founding_figures(cluster_html):
     body = cluster_html.read_text(encoding="utf-8").split("<body>", 1)[1]
     assert body.index("SỐ LIỆU MINH HOẠ") < body.index("<h2>")  # the synthetic notice is on the first screen
     assert cluster_html.name == "cum-2-dong-bac.html"
-    assert cluster_html.stat().st_size < 6_000_000
+    assert cluster_html.stat().st_size <= 1_500_000
 
 
 def test_report_html_has_no_code_no_cdn_and_one_plotly(cluster_html):
@@ -111,7 +111,8 @@ def test_report_html_has_no_code_no_cdn_and_one_plotly(cluster_html):
     assert not re.search(r"<link[^>]*href=\"?https?:", html)
     from plotly.offline import get_plotlyjs
 
-    assert html.count(get_plotlyjs()[:300]) == 1  # plotly.js embedded once
+    assert html.count("* plotly.js v") == 1 and "(partial bundle:" in html  # the small plotly.js, embedded once
+    assert get_plotlyjs()[:300] not in html
 
 
 @pytest.mark.browser

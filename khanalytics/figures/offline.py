@@ -13,6 +13,15 @@ Offices often work offline, and each place a notebook's figure is drawn has its 
   geo seed of :func:`geo_assets_js` before it). "First" is kept in the IPython user namespace, so a
   kernel restart or ``%reset`` (a warm kernel starting the next report) starts again.
 
+Report pages (:mod:`khanalytics.report.assets`) whose figures are all of the trace types our figures use
+inline a much smaller plotly.js instead: :func:`plotly_scripts` with ``trace_types``. It is plotly.js's own
+partial bundle of those traces (``vendor/plotly-custom.min.js``, built by ``scripts/build_plotly_bundle.py``
+from the plotly.js version plotly.py ships), stored in the page gzipped and base64-encoded and unpacked by
+the browser's ``DecompressionStream`` (Chromium 80+, Firefox 113+, Safari 16.4+). It loads asynchronously, so
+code that draws waits for ``window.khaPlotly``, a promise of ``window.Plotly``. A page with any other trace
+type (an analyst's pie chart) gets the full plotly.js, as notebooks always do: a notebook's first figure
+carries plotly.js for the figures shown after it, whatever their type.
+
 Every figure :mod:`khanalytics.figures` makes is a :class:`Figure`, a ``go.Figure`` that only changes how
 it shows itself; :func:`show` does the same for any plotly figure.
 """
@@ -20,9 +29,13 @@ it shows itself; :func:`show` does the same for any plotly figure.
 from __future__ import annotations
 
 import base64
+import gzip
+import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
@@ -30,10 +43,16 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
+FIGURE_HTML_ENV = "KHANALYTICS_FIGURE_HTML"
+"""Set to "0" in a kernel's environment, figures carry no HTML (nor plotly.js) beside their JSON: the report
+factory's pages draw from the JSON, and 4,8 MB of plotly.js per report need not cross from kernel to papermill."""
 GEO_SCOPES = ("world", "usa", "europe", "asia", "africa", "north-america", "south-america")
 GEO_RESOLUTIONS = (50, 110)
 _GEO_LAYERS = ("land", "ocean", "lakes", "rivers", "coastlines", "countries", "subunits")
 _SHOWN_MARK = "_khanalytics_plotlyjs_shown"
+VENDOR_DIR = Path(__file__).resolve().parent / "vendor"
+BUNDLE_MANIFEST = VENDOR_DIR / "plotly-custom.json"
+"""What ``scripts/build_plotly_bundle.py`` recorded of the partial bundle: plotly.js version, traces, sha256."""
 
 FIGURE_CONFIG: dict[str, Any] = {
     "displaylogo": False,
@@ -85,10 +104,85 @@ def plotly_js() -> str:
     return get_plotlyjs()
 
 
-def plotly_scripts() -> str:
-    """``<script>`` elements, in order: the geo seed, then plotly.js (which cannot end its element early)."""
-    js = plotly_js().replace("</script", "<\\/script")
-    return f"<script>{geo_assets_js()}</script>\n<script>{js}</script>"
+@cache
+def bundle_manifest() -> dict[str, Any]:
+    """The partial bundle's record (``vendor/plotly-custom.json``)."""
+    return json.loads(BUNDLE_MANIFEST.read_text(encoding="utf-8"))
+
+
+def bundle_traces() -> frozenset[str]:
+    """The trace types the partial bundle draws."""
+    return frozenset(bundle_manifest()["traces"])
+
+
+@cache
+def custom_plotly_js() -> str:
+    """The partial plotly.js bundle, checked against the sha256 its build recorded."""
+    manifest = bundle_manifest()
+    data = (VENDOR_DIR / manifest["file"]).read_bytes()
+    if hashlib.sha256(data).hexdigest() != manifest["sha256"]:
+        raise RuntimeError(f"{manifest['file']} is not the file scripts/build_plotly_bundle.py recorded")
+    return data.decode("utf-8")
+
+
+def pack(text: str) -> str:
+    """``text`` gzipped (the same bytes for the same text) and base64-encoded: what ``khaUnpack`` reads."""
+    return base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)).decode("ascii")
+
+
+@cache
+def _packed_custom_plotly_js() -> str:
+    return pack(custom_plotly_js())
+
+
+def trace_types(figure: go.Figure | Mapping[str, Any]) -> set[str]:
+    """The trace types of a figure or of its JSON (a trace without ``type`` is plotly's default, scatter)."""
+    if isinstance(figure, go.Figure):
+        return {str(t.type or "scatter") for t in figure.data}
+    return {str(t.get("type") or "scatter") for t in figure.get("data") or [] if isinstance(t, Mapping)}
+
+
+def bundle_covers(types: Iterable[str]) -> bool:
+    """Whether the partial bundle draws every trace type of ``types``."""
+    return set(types) <= bundle_traces()
+
+
+_UNPACK_JS = """
+(function(w){
+  // plotly.js gzipped and base64-encoded (khanalytics.figures.offline): unpacked by the browser, then run.
+  function unpack(b64){
+    var s = atob(b64), n = s.length, bytes = new Uint8Array(n);
+    for (var i = 0; i < n; i++) bytes[i] = s.charCodeAt(i);
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
+  }
+  w.khaUnpack = unpack;
+  w.khaPlotly = Promise.resolve(__PACKED__).then(unpack).then(function(src){
+    var el = document.createElement("script");
+    el.textContent = src;
+    (document.head || document.documentElement).appendChild(el);  // runs now, in the page's global scope
+    if (!w.Plotly) throw new Error("plotly.js did not start");
+    return w.Plotly;
+  });
+  w.khaPlotly.catch(function(e){ console.error("khanalytics: plotly.js could not be unpacked: " + e); });
+})(window);
+"""
+
+
+def plotly_scripts(trace_types: Iterable[str] | None = None) -> str:
+    """``<script>`` elements, in order: the geo seed, then plotly.js (which cannot end its element early).
+
+    Without ``trace_types``, or when one of them is not in the partial bundle, plotly.js is the full bundle,
+    inline, ready when its element ends (``window.Plotly``). When the partial bundle draws every trace type of
+    ``trace_types`` (the page's figures), it is the partial bundle, packed (:func:`pack`) and unpacked in the
+    page: ``window.khaPlotly`` is then a promise of ``window.Plotly`` that code drawing figures waits for.
+    """
+    seed = f"<script>{geo_assets_js()}</script>"
+    if trace_types is None or not bundle_covers(trace_types):
+        js = plotly_js().replace("</script", "<\\/script")
+        return f"{seed}\n<script>{js}</script>"
+    banner = custom_plotly_js()[: custom_plotly_js().index("*/") + 2]  # plotly.js's version and licence
+    loader = _UNPACK_JS.strip().replace("__PACKED__", json.dumps(_packed_custom_plotly_js()))
+    return f"{seed}\n<script>{banner}\n{loader}</script>"
 
 
 def figure_html(fig: go.Figure, *, div_id: str | None = None, config: Mapping[str, Any] | None = None,
@@ -135,6 +229,8 @@ def mimebundle(fig: go.Figure, *, with_plotlyjs: bool | None = None) -> dict[str
     """
     spec = json.loads(pio.to_json(fig, validate=False, remove_uids=False))
     spec["config"] = notebook_config()
+    if os.environ.get(FIGURE_HTML_ENV) == "0":  # the report factory's kernels: its export draws from the JSON
+        return {PLOTLY_MIME: spec, "text/plain": _label(fig)}
     first = _first_in_namespace() if with_plotlyjs is None else with_plotlyjs
     html = figure_html(fig, config=spec["config"])
     return {

@@ -15,40 +15,31 @@ The rooms, in the order data flows through them:
 - ``gallery``: every figure type on one page, for people choosing a chart
 """
 
-from khanalytics.report.factory import (
-    ReportError,
-    ReportJob,
-    ReportResult,
-    WarmKernel,
-    execute,
-    job_for,
-    plan,
-    plan_all,
-    render,
-    render_all,
-    render_many,
-    report_folder,
-)
-from khanalytics.report.params import ReportParams, make_params, parameters
-from khanalytics.report.sections import Report, Section, open_report
+from __future__ import annotations
 
-__all__ = [
-    "Report",
-    "ReportError",
-    "ReportJob",
-    "ReportParams",
-    "ReportResult",
-    "Section",
-    "WarmKernel",
-    "execute",
-    "job_for",
-    "make_params",
-    "open_report",
-    "parameters",
-    "plan",
-    "plan_all",
-    "render",
-    "render_all",
-    "render_many",
-    "report_folder",
-]
+from importlib import import_module
+from typing import Any
+
+_PUBLIC = {
+    **{name: "khanalytics.report.factory" for name in (
+        "ReportError", "ReportJob", "ReportResult", "WarmKernel", "execute", "job_for", "plan", "plan_all", "render",
+        "render_all", "render_many", "report_folder")},
+    **{name: "khanalytics.report.params" for name in ("ReportParams", "make_params", "parameters")},
+    **{name: "khanalytics.report.sections" for name in ("Report", "Section", "open_report")},
+}
+# Loaded on first use: `khanalytics render-all` with nothing to do must not pay for plotly and the figures.
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'khanalytics.report' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_PUBLIC))

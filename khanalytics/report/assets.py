@@ -3,6 +3,9 @@
 Leaders open reports offline, often on a phone. A page carries plotly.js once,
 inline (no CDN, no require.js, no MathJax); the page templates
 (:mod:`khanalytics.report.pages`) put :func:`head_scripts` in their head.
+Given the page's trace types, that is the small partial bundle, packed and
+unpacked in the page (see :mod:`khanalytics.figures.offline`); figures then
+draw once ``window.khaPlotly`` resolves (``khaDraw``, :func:`figure_div`).
 
 The one trap: ``go.Choropleth`` asks plotly.js for a base-map topojson named
 ``<scope>_<resolution>m`` (``world_110m``) from ``config.topojsonURL``
@@ -24,7 +27,8 @@ which figures shown in a notebook (JupyterLab, nbconvert) share with these pages
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import plotly.graph_objects as go
@@ -58,7 +62,7 @@ _ADAPT_TEMPLATE = """
   // Figures of khanalytics.figures may carry a phone layout in layout.meta.kha_adapt; switch to it (and
   // back) by the width the figure actually has. Printing lays every figure out again for the paper: at most
   // the page's width wide and, when taller than a page, scaled down to fit one; afterwards the screen's.
-  var PRINT_W = __PRINT_W__, PRINT_H = __PRINT_H__;
+  var PRINT_W = __PRINT_W__, PRINT_H = __PRINT_H__, UNDRAWN = __UNDRAWN__;
   function modeFor(gd, width){
     var meta = gd.layout && gd.layout.meta, a = meta && meta.kha_adapt;
     return a && width && width < a.below ? "narrow" : "wide";
@@ -80,23 +84,29 @@ _ADAPT_TEMPLATE = """
     }
   }
   function follow(gd, height){ if (gd.parentElement && height) gd.parentElement.style.height = height + "px"; }
-  function adapt(gd){ if (gd && !gd._khaPrint) apply(gd, modeFor(gd, gd.clientWidth)); }
-  function figures(){ return Array.prototype.slice.call(document.querySelectorAll(".js-plotly-plot")); }
-  function toPaper(){
-    figures().forEach(function(gd){
-      if (!gd.layout) return;
-      var box = gd.parentElement ? gd.parentElement.clientWidth : 0;
-      var width = Math.min(box || PRINT_W, PRINT_W), mode = modeFor(gd, width);
-      var meta = gd.layout.meta, a = meta && meta.kha_adapt;
-      var height = (a && a[mode].layout.height) || gd.layout.height || gd.clientHeight || PRINT_H;
-      var zoom = Math.min(1, PRINT_H / height);
-      gd._khaPrint = true;
-      apply(gd, mode, {width: Math.floor(width / zoom)});
-      gd.style.zoom = zoom < 1 ? String(zoom) : "";
-      follow(gd, Math.ceil(height * zoom));
-    });
+  function adapt(gd){
+    if (!gd || gd._khaPrint) return;
+    if (printing || (print && print.matches)) { paper(gd); } else { apply(gd, modeFor(gd, gd.clientWidth)); }
   }
+  function figures(){ return Array.prototype.slice.call(document.querySelectorAll(".js-plotly-plot")); }
+  function paper(gd){
+    if (!gd.layout) return;
+    var box = gd.parentElement ? gd.parentElement.clientWidth : 0;
+    var width = Math.min(box || PRINT_W, PRINT_W), mode = modeFor(gd, width);
+    var meta = gd.layout.meta, a = meta && meta.kha_adapt;
+    var height = (a && a[mode].layout.height) || gd.layout.height || gd.clientHeight || PRINT_H;
+    var zoom = Math.min(1, PRINT_H / height);
+    gd._khaPrint = true;
+    apply(gd, mode, {width: Math.floor(width / zoom)});
+    gd.style.zoom = zoom < 1 ? String(zoom) : "";
+    follow(gd, Math.ceil(height * zoom));
+  }
+  // A figure drawn while the page is being printed (plotly.js still unpacking at beforeprint, or the page
+  // opened in print media) goes to paper.
+  var printing = false;
+  function toPaper(){ printing = true; figures().forEach(paper); }
   function toScreen(){
+    printing = false;
     figures().forEach(function(gd){
       if (!gd._khaPrint) return;
       gd._khaPrint = false;
@@ -106,6 +116,20 @@ _ADAPT_TEMPLATE = """
     });
   }
   window.khaAdapt = adapt;
+  // Figures draw once plotly.js is ready: at once when the page inlines the full bundle, after unpacking
+  // when it carries the packed partial one (khanalytics.figures.offline); a figure's JSON may be packed too.
+  var ready = window.khaPlotly = window.khaPlotly || Promise.resolve(window.Plotly);
+  window.khaDraw = function(id, spec){
+    var gd = document.getElementById(id);
+    return ready.then(function(){
+      return typeof spec === "string" ? window.khaUnpack(spec).then(JSON.parse) : spec;
+    }).then(function(s){
+      return window.Plotly.newPlot(gd, s.data, s.layout, s.config);
+    }).then(function(){ adapt(gd); }, function(e){
+      console.error("khanalytics: figure " + id + " not drawn: " + e);
+      if (gd && !gd._fullLayout) gd.textContent = UNDRAWN;
+    });
+  };
   window.khaPrint = {toPaper: toPaper, toScreen: toScreen};
   var timer = null;
   window.addEventListener("resize", function(){
@@ -124,19 +148,31 @@ _ADAPT_TEMPLATE = """
 })();
 """
 
+UNDRAWN_TEXT = ("Không vẽ được biểu đồ: trình duyệt này quá cũ (cần Chrome 80, Firefox 113, Safari 16.4 trở lên). "
+                "The figure could not be drawn: this browser is too old.")
+"""What a figure's box says when it cannot be drawn (a browser without ``DecompressionStream``)."""
+
 ADAPT_JS = (
     _ADAPT_TEMPLATE.strip().replace("__PRINT_W__", str(PRINT_WIDTH_PX)).replace("__PRINT_H__", str(PRINT_HEIGHT_PX))
+    .replace("__UNDRAWN__", json.dumps(UNDRAWN_TEXT))
 )
 """Page script: applies the narrow (phone) variant a figure stores in ``layout.meta["kha_adapt"]``, and lays the
-figures out for A4 when the page is printed (:data:`PRINT_WIDTH_PX`, :data:`PRINT_HEIGHT_PX`)."""
+figures out for A4 when the page is printed (:data:`PRINT_WIDTH_PX`, :data:`PRINT_HEIGHT_PX`), also those drawn
+while printing. It also holds the readiness hook: ``window.khaPlotly`` (a promise of ``window.Plotly``, which
+the packed partial bundle defines and the full bundle leaves to this script) and ``khaDraw(id, spec)``, which
+draws a figure's JSON (or its :func:`~khanalytics.figures.offline.pack`-ed text) once plotly.js is ready."""
 
 
-def head_scripts() -> Markup:
-    """The ``<script>`` elements a page needs, in order: geo seed, plotly.js, then the phone-layout switch.
+def head_scripts(trace_types: Iterable[str] | None = None) -> Markup:
+    """The ``<script>`` elements a page needs, in order: geo seed, plotly.js, then the phone-layout switch and
+    the readiness hook (:data:`ADAPT_JS`).
 
+    ``trace_types``: every trace type of the page's figures (:func:`~khanalytics.figures.offline.trace_types`);
+    when the partial bundle draws them all, the page carries it (packed) instead of the full plotly.js (see
+    :func:`~khanalytics.figures.offline.plotly_scripts`). Without them, the full plotly.js.
     A report template of another module can put this in its ``<head>`` and then use :func:`figure_div`.
     """
-    return Markup(f"{plotly_scripts()}\n<script>{ADAPT_JS}</script>")
+    return Markup(f"{plotly_scripts(trace_types)}\n<script>{ADAPT_JS}</script>")
 
 
 def figure_div(fig: go.Figure, *, div_id: str | None = None, config: Mapping[str, Any] | None = None) -> Markup:
@@ -149,4 +185,16 @@ def figure_div(fig: go.Figure, *, div_id: str | None = None, config: Mapping[str
         div_id = f"kha-fig-{digest}"
     out = figure_html(fig, div_id=div_id, config=config,
                       post_script="if (window.khaAdapt) { window.khaAdapt(document.getElementById('{plot_id}')); }")
-    return Markup(f'<figure class="kha-figure">{out}</figure>')
+    return Markup(f'<figure class="kha-figure">{_when_ready(out)}</figure>')
+
+
+def _when_ready(html: str) -> str:
+    """plotly's figure HTML with its one script run once plotly.js is ready (``window.khaPlotly``)."""
+    start = html.find("<script")
+    body_start = html.find(">", start) + 1
+    end = html.rfind("</script>")
+    if start < 0 or html.count("<script") != 1 or end < body_start:
+        raise ValueError("plotly's figure HTML is not one <div> and one <script>")
+    body = html[body_start:end]
+    return (f"{html[:start]}<script>(window.khaPlotly || Promise.resolve()).then(function(){{{body}}});"
+            f"</script>{html[end + len('</script>'):]}")

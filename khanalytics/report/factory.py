@@ -18,20 +18,19 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from khanalytics import clusters as clu
 from khanalytics import geography as geo
 from khanalytics.errors import KhanalyticsError, ParameterError
 from khanalytics.periods import Period
-from khanalytics.report.export import RESET_TAG, export_html
-from khanalytics.report.pages import atomic_write_text
 from khanalytics.report.params import DEFAULT_STORE, KINDS, ReportParams, make_params
 from khanalytics.text import slug
+
+if TYPE_CHECKING:
+    import nbformat
 
 NOTEBOOKS = {"cluster": "cluster_report.ipynb", "province": "province_profile.ipynb", "national": "national_overview.ipynb"}
 KERNEL = "python3"
@@ -99,6 +98,7 @@ class ReportJob:
     output: Path
     title: str
     extra: dict[str, Any] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)  # digests by part (report.fingerprint), when known
 
     @property
     def kind(self) -> str:
@@ -131,6 +131,9 @@ class ReportResult:
     bytes: int | None = None
     sha256: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
+    action: str = "rendered"  # or "unchanged": kept from an earlier run whose inputs were the same
+    reasons: list[str] = field(default_factory=list)  # why it was rendered: changed parts, "new", "missing"…
 
 
 def plan(kind: str, *, period: str | Period, key: str | None = None, edition: str | None = "auto", lang: str = "vi",
@@ -207,12 +210,18 @@ def check_parameters(job: ReportJob) -> None:
 
 def _with_reset(path: Path) -> nbformat.NotebookNode:
     """The notebook with a first cell that empties a warm kernel's namespace (removed again after the run)."""
+    import nbformat
+
+    from khanalytics.report.export import RESET_TAG
+
     nb = nbformat.read(path, as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell("%reset -f", metadata={"tags": [RESET_TAG]}))
     return nb
 
 
 def _without_reset(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    from khanalytics.report.export import RESET_TAG
+
     nb.cells = [c for c in nb.cells if RESET_TAG not in c.get("metadata", {}).get("tags", [])]
     return nb
 
@@ -257,8 +266,12 @@ class WarmKernel:
         if not self.km.has_kernel:
             from jupyter_client.utils import run_sync
 
-            # started here rather than by papermill so that the kernel's start-up chatter stays off the terminal
-            run_sync(self.km.start_kernel)(cwd=str(self.cwd), stderr=subprocess.DEVNULL)
+            from khanalytics.figures.offline import FIGURE_HTML_ENV
+
+            # started here rather than by papermill so that the kernel's start-up chatter stays off the terminal;
+            # its figures carry only their JSON, which is all the export reads
+            env = {**os.environ, FIGURE_HTML_ENV: "0"}
+            run_sync(self.km.start_kernel)(cwd=str(self.cwd), stderr=subprocess.DEVNULL, env=env)
         return execute(job, km=self.km, cwd=self.cwd)
 
     @property
@@ -276,6 +289,9 @@ class WarmKernel:
 
 
 def _write(job: ReportJob, nb: nbformat.NotebookNode) -> tuple[int, str]:
+    from khanalytics.report.export import export_html
+    from khanalytics.report.pages import atomic_write_text
+
     text = export_html(nb, title=job.title, lang=job.params.lang)
     path = atomic_write_text(job.output, text)
     data = path.read_bytes()
@@ -288,7 +304,7 @@ def render(job: ReportJob, *, kernel: WarmKernel | None = None) -> ReportResult:
 
     def result(status: str, **extra: Any) -> ReportResult:
         return ReportResult(job.kind, job.title, str(job.output), status, time.perf_counter() - start,
-                            job.parameters, **extra)
+                            job.parameters, inputs=dict(job.inputs), **extra)
 
     where: dict[str, Any] = {}
     try:
@@ -345,26 +361,127 @@ def render_many(jobs: Sequence[ReportJob], *, workers: int | None = None,
     return sorted(results, key=lambda r: order[r.output])
 
 
+REASONS: dict[str, tuple[str, str]] = {
+    "new": ("chưa có trong lần làm trước", "not in the previous run"),
+    "missing": ("tệp không còn", "the file is gone"),
+    "edited": ("tệp đã bị sửa sau lần làm trước", "the file was changed after the previous run"),
+    "failed": ("lần trước bị lỗi", "it failed last time"),
+    "forced": ("yêu cầu làm lại tất cả (--force)", "everything asked for again (--force)"),
+}
+"""Why a report is rendered again, besides a changed input part (:data:`fingerprint.PART_LABELS`)."""
+
+
+def describe_reasons(reasons: Sequence[str], lang: str = "vi") -> str:
+    """Reasons as words for people, in one language."""
+    from khanalytics.report.fingerprint import PART_LABELS
+
+    i = 1 if lang == "en" else 0
+    return ", ".join({**PART_LABELS, **REASONS}[r][i] for r in reasons)
+
+
+def read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
+    """The previous run's record of each report in ``folder`` (by output path); empty when there is none or
+    it cannot be read (then everything is rendered)."""
+    import json
+
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        return {str(r["output"]): r for r in manifest["reports"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def why_render(job: ReportJob, before: dict[str, Any] | None, *, force: bool = False) -> list[str]:
+    """Why ``job`` must be rendered (empty: its file is the one the previous run made from the same inputs)."""
+    from khanalytics.report.fingerprint import Inputs
+
+    if force:
+        return ["forced"]
+    if not before:
+        return ["new"]
+    if before.get("status") != "ok":
+        return ["failed"]
+    changed = Inputs(job.inputs).changed(before.get("inputs"))
+    if changed:
+        return changed
+    if not job.output.exists():
+        return ["missing"]
+    if _file_sha256(job.output) != before.get("sha256"):
+        return ["edited"]
+    return []
+
+
+def with_inputs(jobs: Sequence[ReportJob], store: str | Path) -> list[ReportJob]:
+    """The jobs with the digests of their inputs (read from the store once for all of them)."""
+    from khanalytics.published.store import load_published
+    from khanalytics.report import fingerprint
+    from khanalytics.report.inputs import load_store
+    from khanalytics.report.params import resolve_store
+
+    data = load_store(resolve_store(store))
+    view = fingerprint.StoreView.of(data.obs, data.flags, data.imports, load_published(str(resolve_store(store))))
+    out = []
+    for job in jobs:
+        found = fingerprint.report_inputs(job.params, job.parameters, job.notebook, view)
+        out.append(ReportJob(job.params, job.output, job.title, job.extra, dict(found.parts)))
+    return out
+
+
+def _kept(before: dict[str, Any]) -> ReportResult:
+    known = {f.name for f in fields(ReportResult)}
+    kept = ReportResult(**{k: v for k, v in before.items() if k in known})
+    kept.action, kept.reasons, kept.seconds = "unchanged", [], 0.0
+    return kept
+
+
 def render_all(period: str | Period, *, store: str | Path = DEFAULT_STORE, out_dir: str | Path = "reports",
                lang: str = "vi", edition: str | None = "auto", workers: int | None = None, progress: bool = True,
-               kinds: Sequence[str] = KINDS) -> tuple[list[ReportResult], Path]:
-    """Every report of a period, in parallel, then index.html and manifest.json. Returns results and the index."""
+               kinds: Sequence[str] = KINDS, force: bool = False) -> tuple[list[ReportResult], Path]:
+    """Every report of a period whose inputs changed since the previous run in the same folder (all of them
+    with ``force``), in parallel; then index.html and manifest.json when anything was rendered.
+
+    Each result says whether it was ``rendered`` (and ``reasons``) or kept ``unchanged``. Returns the results
+    of every report of the period and the index.
+    """
     from khanalytics.report.index import store_hash, write_index, write_manifest
 
     out = Path(out_dir)
-    jobs = [j for j in plan_all(period, store=store, out_dir=out, lang=lang, edition=edition) if j.kind in kinds]
-    p = jobs[0].params.period if jobs else Period.parse(period)
+    planned = [j for j in plan_all(period, store=store, out_dir=out, lang=lang, edition=edition) if j.kind in kinds]
+    p = planned[0].params.period if planned else Period.parse(period)
+    folder = report_folder(out, p, lang=lang, edition=edition)
     start = time.perf_counter()
-    if progress:
+    jobs = with_inputs(planned, store)
+    previous = read_manifest(folder)
+    reasons = {str(j.output): why_render(j, previous.get(str(j.output)), force=force) for j in jobs}
+    todo = [j for j in jobs if reasons[str(j.output)]]
+    index = folder / "index.html"
+    if not todo and index.exists() and (folder / "manifest.json").exists():
+        return [_kept(previous[str(j.output)]) for j in jobs], index
+    if not todo:
+        rendered: list[ReportResult] = []
+    elif progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
-            task = bar.add_task(f"Báo cáo {p.code}", total=len(jobs))
-            results = render_many(jobs, workers=workers, on_done=lambda r: bar.advance(task))
+            task = bar.add_task(f"Báo cáo {p.code}", total=len(todo))
+            rendered = render_many(todo, workers=workers, on_done=lambda r: bar.advance(task))
     else:
-        results = render_many(jobs, workers=workers)
+        rendered = render_many(todo, workers=workers)
+    by_output = {r.output: r for r in rendered}
+    results = []
+    for job in jobs:
+        result = by_output.get(str(job.output)) or _kept(previous[str(job.output)])
+        if result.action == "rendered":
+            result.reasons = reasons[str(job.output)]
+        results.append(result)
     digest = store_hash(store)
-    folder = report_folder(out, p, lang=lang, edition=edition)
     index = write_index(results, folder, period=p, lang=lang, store_digest=digest)
     write_manifest(results, folder, period=p, store=store, store_digest=digest, seconds=time.perf_counter() - start)
     return results, index
