@@ -22,10 +22,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import cache
 from numbers import Integral, Real
 from typing import Literal
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 from khanalytics.errors import KhanalyticsError, ParameterError
 from khanalytics.periods import Period
@@ -131,9 +133,16 @@ def _quantize(x: object, decimals: int) -> Decimal:
     return q + Decimal(0) if q == 0 else q  # drop a negative zero
 
 
+@cache
+def _pattern(decimals: int, lang: str) -> tuple[NumberPattern, Locale]:
+    """Babel's parsed pattern and locale for ``decimals`` places in ``lang``, parsed once: ``format_decimal``
+    parsed both on every call, most of its time (a report formats a couple of thousand numbers)."""
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else "")), Locale.parse(lang)
+
+
 def _format(q: Decimal, decimals: int, lang: str) -> str:
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    text = format_decimal(abs(q), format=pattern, locale=check_lang(lang), decimal_quantization=False)
+    pattern, locale = _pattern(decimals, check_lang(lang))
+    text = pattern.apply(abs(q), locale, decimal_quantization=False)
     return (MINUS + text) if q < 0 else text
 
 

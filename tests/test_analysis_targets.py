@@ -100,3 +100,12 @@ def test_an_evaluation_carries_its_map_and_accepts_periods():
     assert list(an.applicable_targets(Period(2023, 1), indicators=["learning_families_rate"])["year"]) == [2025]
     with pytest.raises(geo.EditionMismatchError):
         an.evaluate_targets(geo.with_edition(obs, "2008"), "Quảng Ninh", "2017-H1", edition="2025")
+
+
+def test_applicable_targets_are_kept_but_handed_out_as_copies():
+    first = an.applicable_targets("2019-H1", indicators=["learning_families_rate"])
+    first.loc[:, "value"] = -1.0
+    again = an.applicable_targets("2019-H1", indicators=("learning_families_rate",))
+    assert (again["value"] > 0).all()
+    mine = tg.load_targets()
+    assert an.applicable_targets("2019-H1", targets=mine).equals(an.applicable_targets("2019-H1"))

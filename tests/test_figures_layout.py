@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import pytest
 
 from khanalytics import figures
 from khanalytics.figures import layout
@@ -87,3 +88,40 @@ def test_a_long_legend_gets_the_rows_it_needs() -> None:
                           note=None, height=400)
     assert fig.layout.margin.t == short.layout.margin.t + 26  # a second legend row on the wide layout
     assert fig.layout.meta["kha_adapt"]["narrow"]["layout"]["margin.t"] == short.layout.margin.t + 26 * 2
+
+
+def _figure() -> go.Figure:
+    fig = go.Figure(go.Scatter(x=[1, 2], y=[3, 4], name="a"))
+    fig.add_annotation(text="one", x=1, y=3)
+    fig.add_annotation(text="two", x=2, y=4)
+    return fig
+
+
+def test_relayout_is_update_layout_without_parsing_paths() -> None:
+    entries = {"title.text": "T", "title.pad.l": 10, "xaxis2.domain": [0.5, 1.0], "annotations[1].x": 1.5,
+               "annotations[1].font.size": 9, "height": 300, "legend_x": 0.2}
+    slow, fast = _figure(), _figure()
+    for fig in (slow, fast):
+        fig.update_layout(xaxis2=dict(anchor="y"))  # plotly's paths need the axis to be there
+    for key, value in entries.items():
+        slow.layout[key] = value
+    layout.relayout(fast, entries)
+    assert fast.to_dict() == slow.to_dict()
+    # key for key the same once copied into a Figure (as finish hands figures out), whatever the order of
+    # the keys of a new object (plotly's constructor order, or the order they were set in)
+    assert go.Figure(fast).to_json() == go.Figure(slow).to_json()
+
+
+def test_set_adapt_reads_the_wide_values_plotly_would_give() -> None:
+    fig = _figure()
+    fig.update_layout(xaxis=dict(domain=[0.0, 0.5]), margin=dict(b=20))
+    fig.update_layout(meta={"kha_titles": {"title": "T", "subtitle": None, "legend": "keep", "extra_top": 0}},
+                      height=300)
+    narrow = {"xaxis.domain": [0.0, 1.0], "annotations[1].text": "x", "yaxis.dtick": 2, "margin.b": 9,
+              "xaxis.title": None, "margin_b": 9}
+    layout.set_adapt(fig, narrow)
+    wide = fig.layout.meta["kha_adapt"]["wide"]["layout"]
+    assert {k: wide[k] for k in narrow} == {k: fig.layout[k] for k in narrow}
+    assert wide["xaxis.domain"] == (0.0, 0.5) and wide["annotations[1].text"] == "two" and wide["margin.b"] == 20
+    with pytest.raises(KeyError, match="annotations"):  # as plotly says it
+        layout.set_adapt(fig, {"annotations[5].x": 1})

@@ -27,3 +27,50 @@ def test_links_embed_csv_and_a_workbook_with_definitions():
     book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(links["s.xlsx"])))
     assert book.sheetnames == ["bang", "Nguon va dinh nghia"]
     assert "<b>x</b>" not in table_html(frame) and "&lt;b&gt;x&lt;/b&gt;" in table_html(frame)
+
+
+def _xlsx(html: str) -> bytes:
+    links = dict(re.findall(r'download="([^"]+)" href="data:[^;]+;base64,([^"]+)"', html))
+    return base64.b64decode(next(v for k, v in links.items() if k.endswith(".xlsx")))
+
+
+def test_the_workbook_is_the_same_bytes_whenever_it_is_made(monkeypatch):
+    import datetime as dt
+    import time
+    import zipfile
+
+    frame = pd.DataFrame({"name": ["Hà Nội", "=1"], "value": [1.5, 2]})
+    imported = pd.Timestamp("2026-03-04 05:06:07.890", tz="UTC")
+
+    def make() -> str:
+        return downloads_html({"bang": frame}, definitions=pd.DataFrame({"code": ["a"]}), stem="s", lang="vi",
+                              stamp=imported)
+
+    first = make()
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 3 * 3600)  # made three hours later
+    assert make() == first
+    data = _xlsx(first)
+    when = dt.datetime(2026, 3, 4, 5, 6, 7)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["bang", "Nguon va dinh nghia"]
+    assert book.properties.created == when and book.properties.modified == when
+    assert {info.date_time for info in zipfile.ZipFile(io.BytesIO(data)).infolist()} == {(2026, 3, 4, 5, 6, 6)}
+
+
+def test_a_workbook_with_no_import_time_is_dated_1980():
+    import datetime as dt
+
+    html = downloads_html({"bang": pd.DataFrame({"a": [1]})}, definitions=pd.DataFrame({"code": ["a"]}),
+                          stem="s", lang="en")
+    book = openpyxl.load_workbook(io.BytesIO(_xlsx(html)))
+    assert book.properties.created == book.properties.modified == dt.datetime(1980, 1, 1)
+
+
+def test_neutralise_leaves_columns_without_formulas_as_they_are():
+    frame = pd.DataFrame({"text": pd.Series(["a", None, " =x"], dtype="str"), "mixed": [1, "b", None],
+                          "n": [1.0, 2.0, 3.0]})
+    out = neutralise(frame)
+    assert out["text"].tolist()[2] == "' =x" and out["text"].tolist()[0] == "a"
+    assert out["mixed"].tolist() == [1, "b", None]
+    assert frame["text"].tolist()[2] == " =x"  # the caller's frame is not touched

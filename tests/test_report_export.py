@@ -81,3 +81,29 @@ def test_removed_cells_never_reach_the_page():
     assert "hidden" not in "".join(blocks)
     page = export_html(_nb(), title="x")
     assert "<script" not in page  # no figure: no plotly.js
+
+
+def test_a_figure_shown_as_text_by_the_factory_kernels_exports_the_same_page():
+    from khanalytics.figures.offline import FIGURE_TEXT_MIME
+
+    spec = {"data": [{"type": "bar", "x": ["</script><script>alert(1)"], "y": [1]}], "layout": {"height": 320}}
+    as_json = nbformat.v4.new_output("display_data", data={PLOTLY_MIME: spec, "text/plain": "<Figure>"})
+    as_text = nbformat.v4.new_output("display_data", data={FIGURE_TEXT_MIME: json.dumps(spec), "text/plain": "<Figure>"})
+    nb = _nb(as_text)
+    nbformat.validate(nb)  # a text mimetype, so papermill and nbformat copy one string, not every coordinate
+    assert export_html(nb, title="T") == export_html(_nb(as_json), title="T")
+    assert notebook_trace_types(nb) == {"bar"}
+
+
+def test_figures_in_the_factory_kernels_carry_only_their_json_as_text(monkeypatch):
+    import plotly.graph_objects as go
+
+    from khanalytics.figures import offline
+
+    fig = go.Figure(go.Bar(x=["a"], y=[1]))
+    monkeypatch.setenv(offline.FIGURE_HTML_ENV, "0")
+    bundle = offline.mimebundle(fig)
+    assert set(bundle) == {offline.FIGURE_TEXT_MIME, "text/plain"}
+    assert json.loads(bundle[offline.FIGURE_TEXT_MIME])["data"][0]["type"] == "bar"
+    monkeypatch.delenv(offline.FIGURE_HTML_ENV)
+    assert {PLOTLY_MIME, "text/html"} <= set(offline.mimebundle(fig, with_plotlyjs=False))

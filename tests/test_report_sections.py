@@ -87,3 +87,41 @@ def test_the_ranking_and_the_summary_agree_on_ties(sample_store):
     assert labels["7. Hải Phòng"] == labels["7. Lạng Sơn"] == "20,3 %"
     table = rep.tables["xep_hang"].set_index("name")["rank_cluster"]
     assert table["Hải Phòng"] == table["Lạng Sơn"] == 7
+
+
+def test_the_footer_honours_source_date_epoch(sample_store, monkeypatch):
+    import datetime as dt
+
+    import pytest
+
+    from khanalytics.errors import KhanalyticsError
+
+    rep = _rep(sample_store)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    shown = dt.datetime.fromtimestamp(1700000000, dt.UTC).astimezone().strftime("%d/%m/%Y %H:%M")
+    assert f"lúc {shown} ·" in rep.footer().html
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    with pytest.raises(KhanalyticsError, match="SOURCE_DATE_EPOCH"):
+        rep.footer()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert dt.datetime.now().astimezone().strftime("%d/%m/%Y") in rep.footer().html
+
+
+def test_the_downloads_are_dated_when_the_data_was_imported(sample_store):
+    import base64
+    import io
+    import re
+
+    import openpyxl
+
+    def workbook(rep) -> bytes:
+        html = str(rep.sources().html)
+        return base64.b64decode(re.search(r'download="[^"]+\.xlsx" href="data:[^;]+;base64,([^"]+)"', html)[1])
+
+    rep = _rep(sample_store)
+    rep.trends()
+    first = workbook(rep)
+    assert workbook(rep) == first  # the same file when nothing changed
+    imported = rep.imports["imported_at"].max().tz_convert("UTC").tz_localize(None).floor("s")
+    book = openpyxl.load_workbook(io.BytesIO(first))
+    assert book.properties.created == book.properties.modified == imported.to_pydatetime()

@@ -61,13 +61,20 @@ def aggregate(
     provinces included from outside the group's 2008 territory.
     """
     if not isinstance(indicator, str):
-        return per_indicator(aggregate, obs, indicator, group, periods, edition=edition, threshold=threshold,
-                             clusters_path=clusters_path)
-    m = measure(indicator)
+        if not indicator:
+            return per_indicator(aggregate, obs, indicator)  # says the list is empty
+        # per_indicator's long frame, the frame normalised and keyed once rather than once per indicator
+        ms = [measure(str(code)) for code in dict.fromkeys(indicator)]
+    else:
+        ms = [measure(indicator)]
     data = normalise(obs)
     wanted = periods_in(data, periods)
     g = as_group(group, edition=names_map(wanted, edition), clusters_path=clusters_path)
-    return aggregate_of(data, g, m, wanted, edition, threshold)
+    if isinstance(indicator, str):
+        return aggregate_of(data, g, ms[0], wanted, edition, threshold)
+    key = content_key(data)
+    return mark(pd.concat([aggregate_of(data, g, m, wanted, edition, threshold, key=key) for m in ms],
+                          ignore_index=True))
 
 
 def aggregate_of(data: pd.DataFrame, g: Group, m: Measure, periods: list[Period], edition: str | None,
@@ -101,17 +108,65 @@ def aggregate_from(pv: pd.DataFrame, g: Group, m: Measure, periods: list[Period]
     th = threshold or DEFAULT_THRESHOLDS[g.kind]
     rows = []
     outside: dict[str, tuple[str, ...]] = {}
+    maps = {p: map_of(p, edition) for p in periods}
+    # only the members' rows: a province's figures were otherwise picked out of every province's, each period
+    members = {c for p in periods for c in members_on(g, maps[p], p)[0]}
+    used = ["code", "period", "edition", "reported", "synthetic", "coverage_population", "reason_vi", "reason_en",
+            *m.inputs]
+    pv = pv.loc[pv["code"].isin(members), [c for c in dict.fromkeys(used) if c in pv.columns]]  # what _one reads
+    at, on = pv["period"].to_numpy(dtype=object), pv["edition"].to_numpy(dtype=object)  # numpy: no pandas ops
+    cells = _Cells(pv, m.inputs)
     for p in periods:
-        ed = map_of(p, edition)
+        ed = maps[p]
         if ed not in outside:
             outside[ed] = tuple(territory_note(g, ed).query("change == 'added'")["code_2008"]) \
                 if g.kind in ("cluster", "region") else ()
-        sub = pv[(pv["period"] == p.code) & (pv["edition"] == ed)].set_index("code")
-        rows.append(_one(sub, g, m, p, ed, th, outside[ed]))
+        rows.append(_one(cells, np.flatnonzero((at == p.code) & (on == ed)), g, m, p, ed, th, outside[ed]))
     return mark(pd.DataFrame(rows, columns=AGGREGATE_COLUMNS), edition)
 
 
-def _one(sub: pd.DataFrame, g: Group, m: Measure, period: Period, ed: str, th: Threshold,
+class _Cells:
+    """The columns of province values that :func:`_one` reads, as numpy arrays, and a period's members' cells.
+
+    The same cells as pandas' ``frame.iloc[rows].set_index("code").reindex(codes)`` (an absent member: not
+    reported, NaN), read by position: that frame and its columns, made for every period of every aggregate,
+    cost most of the time of an aggregate. Columns of other dtypes than values_of's go the pandas way.
+    """
+
+    def __init__(self, pv: pd.DataFrame, inputs: Sequence[str]) -> None:
+        self.frame, self.inputs = pv, tuple(inputs)
+        self.code = pv["code"].to_numpy(dtype=object)
+        floats = ("coverage_population", *self.inputs)
+        self.fast = (all(c in pv.columns for c in ("reported", "synthetic", "reason_vi", "reason_en", *floats))
+                     and pv["reported"].dtype == bool and pv["synthetic"].dtype == bool
+                     and all(pv[c].dtype == np.float64 for c in floats))
+        if self.fast:
+            self.arrays = {c: pv[c].to_numpy(dtype=object if c.startswith("reason_") else None)
+                           for c in ("reported", "synthetic", "reason_vi", "reason_en", *floats)}
+
+    def members(self, rows: np.ndarray, codes: Sequence[str]) -> dict[str, np.ndarray]:
+        """Each column's cells of ``codes`` (in that order) among the rows at positions ``rows``."""
+        where = dict(zip(self.code[rows], rows, strict=True))
+        if not self.fast or len(where) != len(rows):  # a code twice: pandas' reindex says so
+            mem = self.frame.iloc[rows].set_index("code").reindex(list(codes))
+            return {"reported": mem["reported"].fillna(False).astype(bool).to_numpy(),
+                    "synthetic": mem["synthetic"].to_numpy(),
+                    **{c: mem[c].to_numpy(dtype=object) for c in ("reason_vi", "reason_en")},
+                    **{c: mem[c].to_numpy(dtype="float64") for c in ("coverage_population", *self.inputs)}}
+        take = np.array([where.get(c, -1) for c in codes], dtype=np.intp)
+        found = take >= 0
+
+        def pick(column: str, fill: object, dtype: object) -> np.ndarray:
+            out = np.full(len(codes), fill, dtype=dtype)
+            out[found] = self.arrays[column][take[found]]
+            return out
+
+        return {"reported": pick("reported", False, bool), "synthetic": pick("synthetic", False, bool),
+                **{c: pick(c, np.nan, object) for c in ("reason_vi", "reason_en")},
+                **{c: pick(c, np.nan, np.float64) for c in ("coverage_population", *self.inputs)}}
+
+
+def _one(cells: _Cells, rows: np.ndarray, g: Group, m: Measure, period: Period, ed: str, th: Threshold,
          outside: tuple[str, ...]) -> dict:
     codes, why_vi, why_en = members_on(g, ed, period)
     row = {
@@ -124,29 +179,29 @@ def _one(sub: pd.DataFrame, g: Group, m: Measure, period: Period, ed: str, th: T
     }
     if not codes:
         return row
-    mem = sub.reindex(list(codes))
-    ok = mem["reported"].fillna(False).astype(bool).to_numpy()
-    rep = mem[ok]
-    reporting = tuple(rep.index)
+    mem = cells.members(rows, codes)
+    ok = mem["reported"]
+    reporting = tuple(c for c, yes in zip(codes, ok, strict=True) if yes)
     absent = tuple(c for c in codes if c not in set(reporting))
     row.update(n_reporting=len(reporting), reporting=reporting, missing=absent,
-               synthetic=bool(rep["synthetic"].any()) if len(rep) else False)
-    pops = mem["coverage_population"].to_numpy(dtype="float64")
+               synthetic=bool(mem["synthetic"][ok].any()) if reporting else False)
+    pops = mem["coverage_population"]
     if not np.isnan(pops).any() and pops.sum() > 0:
         row["population_share"] = float(pops[ok].sum() / pops.sum())
     only: tuple[str, str] | None = None
     why_vi_each: list[str] = []
     if absent:
-        detail = mem.loc[list(absent)]
-        why_vi_each = [r if isinstance(r, str) and r else "không có số liệu" for r in detail["reason_vi"]]
-        why_en_each = [r if isinstance(r, str) and r else "no data" for r in detail["reason_en"]]
+        place = {c: i for i, c in enumerate(codes)}
+        detail = [place[c] for c in absent]
+        why_vi_each = [r if isinstance(r, str) and r else "không có số liệu" for r in mem["reason_vi"][detail]]
+        why_en_each = [r if isinstance(r, str) and r else "no data" for r in mem["reason_en"][detail]]
         row["missing_detail_vi"] = "; ".join(f"{lk.name(c, ed)}: {r}" for c, r in zip(absent, why_vi_each,
                                                                                       strict=True))
         row["missing_detail_en"] = "; ".join(f"{lk.name(c, ed, 'en')}: {r}" for c, r in zip(absent, why_en_each,
                                                                                              strict=True))
         if len(codes) == 1:
             only = (why_vi_each[0], why_en_each[0])
-    sums = {e: float(rep[e].sum()) for e in m.inputs}
+    sums = {e: float(np.nansum(mem[e][ok])) for e in m.inputs}  # pandas' sum (NaN skipped, numpy's adding)
     if reporting:
         row["numerator"] = math.fsum(sums[e] for e in m.numerator)
         if m.denominator:

@@ -102,7 +102,7 @@ def normalise(obs: pd.DataFrame) -> pd.DataFrame:
 def content_key(data: pd.DataFrame) -> tuple:
     """What a normalised frame holds (columns, declared map, a digest of every value), never where it lives:
     a frame edited in place gets a new key, an equal copy the same one."""
-    digest = hashlib.blake2b()
+    digest = hashlib.sha256()  # with the CPU's SHA instructions twice as fast as blake2b, on every analysis call
     for column in data.columns:
         _digest_column(digest, data[column])
     return tuple(data.columns), data.attrs.get(geo.EDITION_ATTR), len(data), digest.hexdigest()

@@ -77,6 +77,7 @@ def scorecard(
     for code in indicators:
         m = measure(code)
         pv = values_of(data, m, history, ed, key=key)
+        pv = pv[pv["code"].isin(list(codes))]  # the group's rows only: the rest was pivoted for nothing
         now = pv[pv["period"] == p.code].set_index("code")
         before = pv[pv["period"] == ly.code].set_index("code")["value"]
         national = aggregate_of(data, country(), m, [p], ed, None, key=key)["value"].iloc[0]

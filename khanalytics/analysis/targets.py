@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -38,7 +39,19 @@ def applicable_targets(
     with that year), or, when every target has expired, the latest one.
     """
     p = half_year(period)
-    t = tg.load_targets() if targets is None else targets
+    if targets is None:  # the packaged table: the answer kept (a copy handed out, the caller may edit it)
+        chosen = None if indicators is None else tuple(indicators)
+        return _packaged_applicable(p, chosen, scope, which).copy()
+    return _applicable(p, indicators, targets, scope, which)
+
+
+@lru_cache(maxsize=256)
+def _packaged_applicable(p: Period, indicators: tuple[str, ...] | None, scope: str, which: str) -> pd.DataFrame:
+    """``applicable_targets`` of the packaged targets, kept: a report asks the same question many times."""
+    return _applicable(p, indicators, tg.load_targets(), scope, which)
+
+
+def _applicable(p: Period, indicators: Sequence[str] | None, t: pd.DataFrame, scope: str, which: str) -> pd.DataFrame:
     t = t[(t["scope"] == scope) & (t["issued"] <= p.end)]
     if indicators is not None:
         t = t[t["indicator"].isin(list(indicators))]

@@ -6,6 +6,7 @@ import html
 import math
 import textwrap
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -76,6 +77,12 @@ def t(text: object) -> str:
 
 def wrap(text: str, width: int) -> str:
     """Escape, then break a long line into plotly lines (plotly never wraps by itself)."""
+    return _wrap(text, width) if isinstance(text, str) else _wrap.__wrapped__(text, width)
+
+
+@lru_cache(maxsize=4096)
+def _wrap(text: str, width: int) -> str:
+    """:func:`wrap`, kept: a figure wraps the same titles and notes for each layout, and every report again."""
     return "<br>".join(t(line) for line in textwrap.wrap(str(text), width=width)) if text else ""
 
 
@@ -254,6 +261,25 @@ def legend_swatches(fig: go.Figure, entries: Sequence[tuple[str, str]], group: s
                 legendgroup=group,
             )
         )
+
+
+def add_annotations(fig: go.Figure, items: Iterable[dict]) -> None:
+    """Add annotations (``fig.add_annotation``'s keywords each, no ``row``/``col``) in one assignment.
+
+    ``add_annotation`` re-validates, copying, every annotation already there, so n of them added one by one
+    cost n²/2 copies (most of the time of a panel figure).
+    """
+    new = tuple(go.layout.Annotation(**kw) for kw in items)
+    if new:
+        fig.layout.annotations = (*fig.layout.annotations, *new)
+
+
+def add_shapes(fig: go.Figure, items: Iterable[dict]) -> None:
+    """Add shapes (``fig.add_shape``'s keywords each, no ``row``/``col``) in one assignment, as
+    :func:`add_annotations` does annotations."""
+    new = tuple(go.layout.Shape(**kw) for kw in items)
+    if new:
+        fig.layout.shapes = (*fig.layout.shapes, *new)
 
 
 def rule(fig: go.Figure, value: float, *, vertical: bool, line: dict, layer: str = "above") -> None:

@@ -19,6 +19,7 @@ from khanalytics.figures._common import (
     STATUSES,
     WORDS,
     FigureError,
+    add_annotations,
     codes,
     is_missing_text,
     legend_swatches,
@@ -97,17 +98,15 @@ def ranked_bar(
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-    for cat, v in zip(cats, d["value"], strict=True):
-        if not np.isfinite(v):
-            fig.add_annotation(
-                x=0,
-                y=cat,
-                xanchor="left",
-                xshift=4,
-                text=no_data(lang),
-                showarrow=False,
-                font=dict(size=11, color=th.MUTED, style="italic"),
-            )
+    add_annotations(fig, (dict(  # at once: see _common.add_annotations
+        x=0,
+        y=cat,
+        xanchor="left",
+        xshift=4,
+        text=no_data(lang),
+        showarrow=False,
+        font=dict(size=11, color=th.MUTED, style="italic"),
+    ) for cat, v in zip(cats, d["value"], strict=True) if not np.isfinite(v)))
     finite = d["value"][np.isfinite(d["value"])]
     top = max([*finite.tolist(), *(reference or {}).values(), 0.0])
     _reference_lines(fig, reference or {}, unit, decimals, lang)

@@ -8,6 +8,7 @@ stores a second, narrow layout (``layout.meta["kha_adapt"]``) that the page scri
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -114,11 +115,10 @@ def finish(
     figure as a :class:`khanalytics.figures.offline.Figure`, which draws offline in JupyterLab and nbconvert.
     """
     th.apply_theme(fig, lang)
-    for key, value in title_block(
+    relayout(fig, title_block(
         title, subtitle, height=height, legend=legend, extra_top=extra_top, narrow=False,
         legend_rows=legend_rows(fig, NARROW_PX - 20),
-    ).items():
-        fig.layout[key] = value
+    ))
     fig.update_layout(height=height)
     if note:
         text = wrap(note, NOTE_CHARS[0])
@@ -176,7 +176,8 @@ def set_adapt(
     new_height = (height or fig.layout.height) + block(1000, extra, True)["margin.t"] - wide_block["margin.t"]
     new_height += note_px
     layout = block(new_height, extra, True) | dict(narrow) | note | {"height": new_height}
-    wide = {k: fig.layout[k] for k in layout}
+    props = fig.layout._props  # plain values: plotly objects from fig.layout[k] were validated again in meta
+    wide = {k: _stored(fig, props, k) for k in layout}
     style = style or {}
     wide_style = {k: [fig.data[i][k] for i in traces] for k in style}
     narrow_style = {k: [v] * len(traces) for k, v in style.items()}
@@ -190,6 +191,77 @@ def set_adapt(
             },
         }
     )
+
+
+def relayout(fig: go.Figure, entries: dict[str, Any]) -> None:
+    """Set relayout entries ("title.text", "xaxis2.domain", "annotations[3].x") as nested updates.
+
+    The same values as ``fig.layout[key] = value`` each (and an axis need not be there yet), but plotly parses
+    and checks a dotted key path at a cost of about a millisecond: nested dicts are the same update without it.
+    Only the order of a new object's keys may differ, which the copy of :func:`finish` (``as_offline``) puts
+    in plotly's own order anyway.
+    """
+    nested: dict[str, Any] = {}
+    items: dict[tuple[str, int], dict[str, Any]] = {}  # "annotations[3].x": the item's own update
+
+    def flush() -> None:
+        if nested:
+            fig.update_layout(nested)
+        for (name, index), update in items.items():
+            fig.layout[name][index].update(update)
+        nested.clear()
+        items.clear()
+
+    for key, value in entries.items():
+        head, *rest = key.split(".")
+        found = _PART.match(head)
+        if found is None or "_" in key or "[" in key.partition(".")[2]:  # not a path this reads: plotly's way
+            flush()  # in order
+            fig.layout[key] = value
+            continue
+        name, index = found.groups()
+        if index is None:
+            target, path = nested, [name, *rest]
+        else:
+            target, path = items.setdefault((name, int(index)), {}), rest
+        for part in path[:-1]:
+            target = target.setdefault(part, {})
+        target[path[-1]] = value
+    flush()
+
+
+_PART = re.compile(r"([A-Za-z0-9]+)(?:\[(\d+)\])?$")
+
+
+def _stored(fig: go.Figure, props: dict[str, Any], key: str) -> Any:
+    """``fig.layout[key]`` read from the layout's stored values ("title.text", "annotations[2].font.size"):
+    the same value as plain data, without building and validating plotly objects (most of the time of
+    :func:`set_adapt` went there). A key this does not read ("magic underscores") asks plotly."""
+    value: Any = props
+    for part in key.split("."):
+        found = _PART.match(part)
+        if found is None or "_" in part:
+            return fig.layout[key]
+        name, index = found.groups()
+        if not isinstance(value, dict):
+            return fig.layout[key]
+        value = value.get(name)
+        if index is not None:
+            if not isinstance(value, list | tuple) or int(index) >= len(value):
+                return fig.layout[key]  # plotly's answer (an error for an item that is not there)
+            value = value[int(index)]
+        if value is None:
+            break
+    if value is None or isinstance(value, dict):  # unset, or an object: plotly's answer (an object, maybe empty)
+        return fig.layout[key]
+    return _plain(value)
+
+
+def _plain(value: Any) -> Any:
+    """A stored layout value as plotly hands it out: arrays as tuples."""
+    if isinstance(value, list | tuple):
+        return tuple(_plain(v) for v in value)
+    return value
 
 
 def _narrow_note(fig: go.Figure, base: dict[str, Any], narrow: dict[str, Any]) -> tuple[dict[str, Any], int]:

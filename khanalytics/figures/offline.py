@@ -44,8 +44,12 @@ from plotly.offline import get_plotlyjs
 
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 FIGURE_HTML_ENV = "KHANALYTICS_FIGURE_HTML"
-"""Set to "0" in a kernel's environment, figures carry no HTML (nor plotly.js) beside their JSON: the report
-factory's pages draw from the JSON, and 4,8 MB of plotly.js per report need not cross from kernel to papermill."""
+"""Set to "0" in a kernel's environment (the report factory's kernels), a figure is shown only as its plotly JSON
+in one string (:data:`FIGURE_TEXT_MIME`): the factory's pages draw from that JSON, so neither HTML nor plotly.js
+need cross from the kernel to papermill, and papermill copies and re-indents one string instead of every
+coordinate of a map."""
+FIGURE_TEXT_MIME = "application/vnd.khanalytics.plotly.v1.text"
+"""A figure's plotly JSON (data and layout) as text: what the factory's kernels show instead of plotly's mimetype."""
 GEO_SCOPES = ("world", "usa", "europe", "asia", "africa", "north-america", "south-america")
 GEO_RESOLUTIONS = (50, 110)
 _GEO_LAYERS = ("land", "ocean", "lakes", "rivers", "coastlines", "countries", "subunits")
@@ -227,10 +231,11 @@ def mimebundle(fig: go.Figure, *, with_plotlyjs: bool | None = None) -> dict[str
     ``with_plotlyjs`` says whether the HTML inlines plotly.js; by default only the first figure of the
     notebook's namespace does.
     """
-    spec = json.loads(pio.to_json(fig, validate=False, remove_uids=False))
-    spec["config"] = notebook_config()
+    text = pio.to_json(fig, validate=False, remove_uids=False)
     if os.environ.get(FIGURE_HTML_ENV) == "0":  # the report factory's kernels: its export draws from the JSON
-        return {PLOTLY_MIME: spec, "text/plain": _label(fig)}
+        return {FIGURE_TEXT_MIME: text, "text/plain": _label(fig)}
+    spec = json.loads(text)
+    spec["config"] = notebook_config()
     first = _first_in_namespace() if with_plotlyjs is None else with_plotlyjs
     html = figure_html(fig, config=spec["config"])
     return {

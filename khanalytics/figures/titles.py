@@ -13,9 +13,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from khanalytics.figures import theme as th
-from khanalytics.figures._common import require, synthetic_note, t
+from khanalytics.figures._common import add_annotations, add_shapes, require, synthetic_note, t
 from khanalytics.figures.classes import fmt_trim
-from khanalytics.figures.layout import finish, set_adapt
+from khanalytics.figures.layout import finish, relayout, set_adapt
 from khanalytics.figures.trends import _ax, _hover, _panel_axes, _panel_grid, _prepare_series, _role_line
 from khanalytics.formatting import check_lang, fmt_value, period_label
 from khanalytics.periods import Period
@@ -70,14 +70,21 @@ def title_dashboard(
     n = len(panels)
     cols = max(1, min(cols, n))
     fig = go.Figure()
-    for code in panels:
-        fig.add_annotation(text=f"<b>{t(s.loc[s['title'] == code, label_col].iloc[0])}</b>", xref="paper",
-                           yref="paper", showarrow=False, yanchor="bottom", xanchor="center",
-                           font=dict(size=12, color=th.INK), name="panel-title")
+    # annotations and shapes are gathered and added at once (see _common.add_annotations)
+    notes: list[dict] = [dict(text=f"<b>{t(s.loc[s['title'] == code, label_col].iloc[0])}</b>", xref="paper",
+                              yref="paper", showarrow=False, yanchor="bottom", xanchor="center",
+                              font=dict(size=12, color=th.INK), name="panel-title") for code in panels]
+    shapes: list[dict] = []
     goals = _target_rows_by_title(targets, lang)
 
+    # each value by (title, key, measure, period), read once: selecting rows of ``s`` for every line cost more
+    # than the rest of the figure
+    cells: dict[tuple, dict] = {}
+    for ti, k, me, pe, v in zip(s["title"], s["key"], s["measure"], s["_period"], s["value"], strict=True):
+        cells.setdefault((ti, k, me), {})[pe] = v
+
     def line(code: str, key: str, measure: str) -> list[float]:
-        one = s[(s["title"] == code) & (s["key"] == key) & (s["measure"] == measure)].set_index("_period")["value"]
+        one = cells.get((code, key, measure), {})
         return [float(one.get(p, np.nan)) for p in periods]
 
     for i, code in enumerate(panels):
@@ -93,7 +100,7 @@ def title_dashboard(
                 fill=None if strong else "tonexty", fillcolor=None if strong else _tint(color, 0.12),
                 hovertext=_hover(f"{main_name} ({words[measure]})", periods, y, labels, "%", decimals, lang),
                 hovertemplate="%{hovertext}<extra></extra>", **axes))
-            _latest_label(fig, xcats, y, i, color, strong, decimals, lang)
+            _latest_label(notes, xcats, y, i, color, strong, decimals, lang)
         for ref in refs.itertuples():  # over the group's lines: where they coincide, the dashes still show
             y = line(code, ref.key, "recognised")
             fig.add_trace(go.Scatter(x=xcats, y=y, mode="lines", name=t(f"{ref.name}: {words['recognised']}"),
@@ -101,15 +108,17 @@ def title_dashboard(
                                      hovertext=_hover(ref.name, periods, y, labels, "%", decimals, lang),
                                      hovertemplate="%{hovertext}<extra></extra>", **axes))
         for label, value in goals.get(code, []):
-            _panel_target(fig, i, label, value, decimals, lang)
+            _panel_target(notes, shapes, i, label, value, decimals, lang)
         if periods[0] < REFORM <= periods[-1]:
-            _reform_mark(fig, i, periods.index(next(p for p in periods if p >= REFORM)) - 0.5, words["reform"])
+            _reform_mark(notes, shapes, i, periods.index(next(p for p in periods if p >= REFORM)) - 0.5, words["reform"])
+    add_shapes(fig, shapes)
+    add_annotations(fig, notes)
     every = [*s["value"].dropna().tolist(), *(v for rows in goals.values() for _, v in rows)]
     top = min(max(every, default=100.0) * 1.12 + 4, 110.0)
     _panel_axes(fig, n, xcats, [0.0, top], [], "%", lang, 0)
     wide = _panel_grid(n, cols, len(xcats), panel_height, 0)
     height = wide.pop("height")
-    fig.update_layout(wide | {"showlegend": True, "hovermode": "closest"})
+    relayout(fig, wide | {"showlegend": True, "hovermode": "closest"})
     note = synthetic_note(s, provenance_note, lang)
     fig = finish(fig, lang=lang, title=title if title is not None else words["title"], subtitle=subtitle,
                  note=note, height=height, extra_top=26)
@@ -136,39 +145,39 @@ def _target_rows_by_title(targets: pd.DataFrame | None, lang: str) -> dict[str, 
     return out
 
 
-def _latest_label(fig: go.Figure, xcats: list[str], y: list[float], i: int, color: str, strong: bool,
+def _latest_label(notes: list[dict], xcats: list[str], y: list[float], i: int, color: str, strong: bool,
                   decimals: int, lang: str) -> None:
     """The line's last value at its last point: the recognised rate under it, the registered one above."""
     finite = [(x, v) for x, v in zip(xcats, y, strict=True) if np.isfinite(v)]
     if not finite:
         return
     x, v = finite[-1]
-    fig.add_annotation(x=x, y=v, xref=_ax("x", i), yref=_ax("y", i), xanchor="right", xshift=-4,
-                       yanchor="top" if strong else "bottom", yshift=-4 if strong else 4, showarrow=False,
-                       text=(f"<b>{fmt_value(v, '%', decimals, lang)}</b>" if strong
-                             else fmt_value(v, "%", decimals, lang)),
-                       font=dict(size=12 if strong else 10, color=color), bgcolor="rgba(255,255,255,0.8)",
-                       name="latest")
+    notes.append(dict(x=x, y=v, xref=_ax("x", i), yref=_ax("y", i), xanchor="right", xshift=-4,
+                      yanchor="top" if strong else "bottom", yshift=-4 if strong else 4, showarrow=False,
+                      text=(f"<b>{fmt_value(v, '%', decimals, lang)}</b>" if strong
+                            else fmt_value(v, "%", decimals, lang)),
+                      font=dict(size=12 if strong else 10, color=color), bgcolor="rgba(255,255,255,0.8)",
+                      name="latest"))
 
 
-def _panel_target(fig: go.Figure, i: int, label: str, value: float, decimals: int, lang: str) -> None:
+def _panel_target(notes: list[dict], shapes: list[dict], i: int, label: str, value: float, decimals: int, lang: str) -> None:
     """A dotted target line across panel ``i``, its decision and value written at its left end."""
     style = dict(color=th.ROLE_COLORS["target"], width=1.4, dash="dot")
-    fig.add_shape(type="line", xref=f"{_ax('x', i)} domain", x0=0, x1=1, yref=_ax("y", i), y0=value, y1=value,
-                  line=style, layer="below")
-    fig.add_annotation(xref=f"{_ax('x', i)} domain", x=0, xanchor="left", yref=_ax("y", i), y=value,
-                       yanchor="bottom", showarrow=False, text=f"{t(label)}: {fmt_trim(value, '%', decimals, lang)}",
-                       font=dict(size=10, color=th.ROLE_COLORS["target"]), bgcolor="rgba(255,255,255,0.8)",
-                       name="target")
+    shapes.append(dict(type="line", xref=f"{_ax('x', i)} domain", x0=0, x1=1, yref=_ax("y", i), y0=value,
+                       y1=value, line=style, layer="below"))
+    notes.append(dict(xref=f"{_ax('x', i)} domain", x=0, xanchor="left", yref=_ax("y", i), y=value,
+                      yanchor="bottom", showarrow=False, text=f"{t(label)}: {fmt_trim(value, '%', decimals, lang)}",
+                      font=dict(size=10, color=th.ROLE_COLORS["target"]), bgcolor="rgba(255,255,255,0.8)",
+                      name="target"))
 
 
-def _reform_mark(fig: go.Figure, i: int, x: float, text: str) -> None:
+def _reform_mark(notes: list[dict], shapes: list[dict], i: int, x: float, text: str) -> None:
     """A vertical rule between the last half-year on the 63-province map and the first on the 34-province one."""
-    fig.add_shape(type="line", xref=_ax("x", i), x0=x, x1=x, yref=f"{_ax('y', i)} domain", y0=0, y1=1,
-                  line=dict(color=th.MUTED, width=1, dash="dash"), layer="below")
-    fig.add_annotation(xref=_ax("x", i), x=x, xanchor="right", xshift=-2, yref=f"{_ax('y', i)} domain", y=0.02,
-                       yanchor="bottom", showarrow=False, text=t(text), font=dict(size=9, color=th.MUTED),
-                       name="reform")
+    shapes.append(dict(type="line", xref=_ax("x", i), x0=x, x1=x, yref=f"{_ax('y', i)} domain", y0=0, y1=1,
+                       line=dict(color=th.MUTED, width=1, dash="dash"), layer="below"))
+    notes.append(dict(xref=_ax("x", i), x=x, xanchor="right", xshift=-2, yref=f"{_ax('y', i)} domain", y=0.02,
+                      yanchor="bottom", showarrow=False, text=t(text), font=dict(size=9, color=th.MUTED),
+                      name="reform"))
 
 
 def _tint(color: str, alpha: float) -> str:

@@ -16,9 +16,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from khanalytics.figures import theme as th
-from khanalytics.figures._common import ROLES, WORDS, FigureError, require, rule, synthetic_note, t
+from khanalytics.figures._common import (
+    ROLES,
+    WORDS,
+    FigureError,
+    add_annotations,
+    add_shapes,
+    require,
+    rule,
+    synthetic_note,
+    t,
+)
 from khanalytics.figures.classes import fmt_trim
-from khanalytics.figures.layout import finish, set_adapt
+from khanalytics.figures.layout import finish, relayout, set_adapt
 from khanalytics.formatting import MISSING, check_lang, fmt_value, is_missing, no_data, period_label
 from khanalytics.periods import Period
 
@@ -219,10 +229,11 @@ def trend(
     lo, hi = lo - span * 0.08, hi + span * 0.1
     if unit == "%" and lo > 0 and lo < span * 0.6:
         lo = 0.0
+    notes: list[dict] = []  # added at once (see _common.add_annotations)
     for label, value in tgt_rows:
         rule(fig, value, vertical=False, layer="below",
              line=dict(color=th.ROLE_COLORS["target"], width=th.ROLE_WIDTH["target"], dash="dot"))
-        fig.add_annotation(
+        notes.append(dict(
             xref="paper",
             x=0,
             xanchor="left",
@@ -232,10 +243,11 @@ def trend(
             text=f"{t(label)}: {fmt_trim(value, unit, decimals, lang)}",
             bgcolor="rgba(255,255,255,0.85)",
             font=dict(color=th.ROLE_COLORS["target"], size=11),
-        )
-    first_label = len(fig.layout.annotations)
-    _end_labels(fig, ends, gap=(hi - lo) * 14 / max(height - 180, 100), lo=lo, hi=hi)
-    n_labels = len(fig.layout.annotations) - first_label
+        ))
+    first_label = len(fig.layout.annotations) + len(notes)
+    end_labels = _end_labels(ends, gap=(hi - lo) * 14 / max(height - 180, 100), lo=lo, hi=hi)
+    n_labels = len(end_labels)
+    add_annotations(fig, notes + end_labels)
     longest = max((len(e[2]) for e in ends), default=0)
     fig.update_layout(
         xaxis=dict(type="category", categoryorder="array", categoryarray=xcats, title=None),
@@ -253,9 +265,10 @@ def trend(
     return fig
 
 
-def _end_labels(fig: go.Figure, ends: list[tuple[str, float, str, str, bool]], gap: float, lo: float,
-                hi: float) -> None:
-    """Each line's name at its last value, spread ``gap`` apart where lines end close together."""
+def _end_labels(ends: list[tuple[str, float, str, str, bool]], gap: float, lo: float,
+                hi: float) -> list[dict]:
+    """Each line's name at its last value, spread ``gap`` apart where lines end close together (annotations)."""
+    out: list[dict] = []
     by_x: dict[str, list[int]] = {}
     for i, e in enumerate(ends):
         by_x.setdefault(e[0], []).append(i)
@@ -263,7 +276,7 @@ def _end_labels(fig: go.Figure, ends: list[tuple[str, float, str, str, bool]], g
         ys = _spread([ends[i][1] for i in idx], gap, lo, hi)
         for i, y_pos in zip(idx, ys, strict=True):
             x, _, name, color, bold = ends[i]
-            fig.add_annotation(
+            out.append(dict(
                 x=x,
                 y=y_pos,
                 xanchor="left",
@@ -273,7 +286,8 @@ def _end_labels(fig: go.Figure, ends: list[tuple[str, float, str, str, bool]], g
                 text=(f"<b>{t(name)}</b>" if bold else t(name)),
                 font=dict(color=color if bold else th.MUTED, size=12 if bold else 11),
                 name="line-label",
-            )
+            ))
+    return out
 
 
 def small_multiples(
@@ -359,21 +373,20 @@ def small_multiples(
     span = (hi - lo) or 1.0
     lo = 0.0 if unit == "%" and lo > 0 and lo < span * 0.6 else lo - span * 0.08
     _panel_axes(fig, n, xcats, [lo, hi + span * 0.1], tv, unit, lang, decimals)
-    for text in titles:
-        fig.add_annotation(
-            text=text,
-            xref="paper",
-            yref="paper",
-            showarrow=False,
-            yanchor="bottom",
-            xanchor="center",
-            font=dict(size=12, color=th.INK),
-            name="panel-title",
-        )
+    add_annotations(fig, (dict(
+        text=text,
+        xref="paper",
+        yref="paper",
+        showarrow=False,
+        yanchor="bottom",
+        xanchor="center",
+        font=dict(size=12, color=th.INK),
+        name="panel-title",
+    ) for text in titles))
     first_title = len(fig.layout.annotations) - n
     wide = _panel_grid(n, cols, len(xcats), panel_height, first_title)
     height = wide.pop("height")
-    fig.update_layout(wide | {"showlegend": True})
+    relayout(fig, wide | {"showlegend": True})
     title = title if title is not None else indicator_label
     note = synthetic_note(s, provenance_note, lang)
     fig = finish(fig, lang=lang, title=title, subtitle=subtitle, note=note, height=height, extra_top=26)
@@ -433,9 +446,12 @@ def _indicator_name(code: str, lang: str) -> str:
 
 def _panel_axes(fig: go.Figure, n: int, xcats: list[str], y_range: list[float], targets: Sequence[float],
                 unit: str | None, lang: str, decimals: int) -> None:
-    """The axes of ``n`` panels (one category x axis, one shared y range) and the target lines in each."""
+    """The axes of ``n`` panels (one category x axis, one shared y range) and the target lines in each
+    (all set at once: plotly validates on every call)."""
+    axes: dict[str, Any] = {}
+    shapes: list[dict] = []
     for i in range(n):
-        fig.update_layout(
+        axes.update(
             {
                 _ax("xaxis", i): dict(
                     type="category",
@@ -457,8 +473,8 @@ def _panel_axes(fig: go.Figure, n: int, xcats: list[str], y_range: list[float], 
                 ),
             }
         )
-        for v in targets:
-            fig.add_shape(
+        shapes += [
+            dict(
                 type="line",
                 xref=f"{_ax('x', i)} domain",
                 x0=0,
@@ -468,6 +484,10 @@ def _panel_axes(fig: go.Figure, n: int, xcats: list[str], y_range: list[float], 
                 y1=v,
                 line=dict(color=th.ROLE_COLORS["target"], width=1, dash="dot"),
             )
+            for v in targets
+        ]
+    fig.update_layout(axes)
+    add_shapes(fig, shapes)
 
 
 def _ax(prefix: str, i: int) -> str:

@@ -13,6 +13,7 @@ as escaped text.
 
 from __future__ import annotations
 
+import json
 import re
 
 import nbformat
@@ -20,7 +21,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 from plotly.io.json import to_json_plotly
 
-from khanalytics.figures.offline import PLOTLY_MIME, bundle_covers, pack, trace_types
+from khanalytics.figures.offline import FIGURE_TEXT_MIME, PLOTLY_MIME, bundle_covers, pack, trace_types
 from khanalytics.report.assets import FIGURE_CONFIG, head_scripts
 from khanalytics.report.pages import fragment, render
 
@@ -41,6 +42,15 @@ def _plotly_block(spec: dict, index: int, packed: bool = False) -> Markup:
                          height=int(height) if isinstance(height, int | float) else None).strip())
 
 
+def _figure(data: dict) -> dict | None:
+    """The plotly figure an output carries: plotly's JSON, or the same as text (the factory's kernels)."""
+    if PLOTLY_MIME in data:
+        return data[PLOTLY_MIME]
+    if FIGURE_TEXT_MIME in data:
+        return json.loads(data[FIGURE_TEXT_MIME])
+    return None
+
+
 def _is_ours(output: dict) -> bool:
     return bool(output.get("metadata", {}).get("khanalytics", {}).get("escaped"))
 
@@ -55,8 +65,10 @@ def notebook_trace_types(nb: nbformat.NotebookNode) -> set[str]:
     types: set[str] = set()
     for cell in _shown(nb):
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            if out.get("output_type") in ("display_data", "execute_result") and PLOTLY_MIME in out.get("data", {}):
-                types |= trace_types(out["data"][PLOTLY_MIME])
+            spec = _figure(out.get("data", {})) if out.get("output_type") in ("display_data", "execute_result") \
+                else None
+            if spec is not None:
+                types |= trace_types(spec)
     return types
 
 
@@ -80,9 +92,10 @@ def notebook_blocks(nb: nbformat.NotebookNode, *, packed: bool = False) -> tuple
             if out.get("output_type") not in ("display_data", "execute_result"):
                 continue
             data = out.get("data", {})
-            if PLOTLY_MIME in data:
+            spec = _figure(data)
+            if spec is not None:
                 figures += 1
-                blocks.append(_plotly_block(data[PLOTLY_MIME], figures, packed))
+                blocks.append(_plotly_block(spec, figures, packed))
             elif "text/html" in data and _is_ours(out):
                 blocks.append(Markup(str(data["text/html"])))
             elif "text/html" in data or "text/plain" in data:  # HTML we did not build: shown as text, never run

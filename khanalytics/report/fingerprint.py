@@ -3,10 +3,11 @@
 A report of a period P reads (see :mod:`khanalytics.report.sections`):
 
 - **its own rows**: every stored row of its provinces up to P (every element,
-  with the file, sheet and row it came from), the imports those rows came from
-  and their quality flags. A cluster's provinces are those it held at any
-  period up to P; on the other map, the parts (or successors) of those
-  provinces. The national report's own rows are all rows.
+  with the file, sheet and row it came from), the imports those rows came
+  from (with their dates, which date the downloads) and their quality flags.
+  A cluster's provinces are those it held at any period up to P; on the
+  other map, the parts (or successors) of those provinces. The national
+  report's own rows are all rows.
 - **the shared rows**: what the country's figures, the rankings and the maps
   are made of: every province's values, up to P, of the elements behind the
   indicators any report compares with the country, ranks or maps (the
@@ -208,6 +209,16 @@ def shared_elements(indicators: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(elements))
 
 
+def own_file_names(params: ReportParams, obs: pd.DataFrame) -> set[str]:
+    """The files the report's own rows came from (their latest import dates the report's downloads)."""
+    if obs.empty or "file_name" not in obs:
+        return set()
+    codes = obs["period"].astype(str)
+    earlier = [c for c in codes.unique() if Period.parse(c) <= params.period]
+    rows = codes.isin(earlier).to_numpy() & _mask_of(obs, own_codes(params))
+    return set(obs.loc[rows, "file_name"].dropna().astype(str))
+
+
 def own_rows_digest(params: ReportParams, view: StoreView) -> str:
     """The report's own rows, the imports they came from and their flags, up to the report's period."""
     codes = own_codes(params)
@@ -216,7 +227,7 @@ def own_rows_digest(params: ReportParams, view: StoreView) -> str:
     names = set(view.obs.loc[rows, "file_name"]) if "file_name" in view.obs else set()
     imports = view.imports
     files = imports[imports["file_name"].isin(names)] if "file_name" in imports else imports
-    files = files[[c for c in ("file_name", "sha256", "kind", "source", "note") if c in files.columns]]
+    files = files[[c for c in ("file_name", "sha256", "kind", "source", "note", "imported_at") if c in files.columns]]
     return _set_digest(view.hashes("obs")[rows], _set_digest(view.hashes("flags")[flags] if len(flags) else
                                                              np.zeros(0, dtype="uint64")),
                        _set_digest(_row_hashes(files)))

@@ -183,6 +183,16 @@ def write_manifest(results: Iterable[ReportResult], out_dir: Path, *, period: st
         "inputs": {"store": str(store), "store_content_sha256": store_digest, "versions": versions(),
                    "notebooks": {k: hashlib.sha256((folder / v).read_bytes()).hexdigest()
                                  for k, v in NOTEBOOKS.items() if (folder / v).exists()}},
-        "reports": [asdict(r) for r in results],
+        "reports": [_record(r) for r in results],
     }
     return atomic_write_text(out_dir / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, default=str))
+
+
+def _record(result: ReportResult) -> dict[str, Any]:
+    """One report in the manifest: its result, and the digest of its data its footer shows."""
+    from khanalytics.report.fingerprint import DATA_PARTS, data_digest
+
+    out = asdict(result)
+    if all(p in result.inputs for p in DATA_PARTS):
+        out["data_digest"] = data_digest(result.inputs)
+    return out

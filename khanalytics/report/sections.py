@@ -11,6 +11,7 @@ offered for download are neutralised against formula injection.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,9 +23,10 @@ from khanalytics import __version__, analysis, catalogue, narrative
 from khanalytics import clusters as clu
 from khanalytics import figures as fig
 from khanalytics import geography as geo
+from khanalytics.errors import ParameterError
 from khanalytics.formatting import fmt_date, fmt_number, fmt_percent, fmt_points, no_data
 from khanalytics.periods import Period, half_year
-from khanalytics.report import published
+from khanalytics.report import fingerprint, published
 from khanalytics.report.downloads import downloads_html, table_html
 from khanalytics.report.inputs import load_store
 from khanalytics.report.pages import fragment
@@ -146,7 +148,7 @@ class Report:
         On the 2025 map a period before the reform is made of the old provinces the members were formed from.
         """
         frames = []
-        for period in periods:
+        for period in sorted(periods):  # in time order: a set's order changes from run to run (string hashing)
             native = geo.edition_for(Period.parse(period))
             codes = set(self.members)
             if native != self.edition:
@@ -419,7 +421,26 @@ class Report:
         data = used[used["period"].isin(data_periods)]
         tables["du_lieu" if lang != "en" else "data"] = data[[c for c in DATA_COLUMNS if c in data.columns]]
         return self._section("sources", _h(t("sources", lang)), table_html(shown),
-                             downloads_html(tables, definitions=definitions, stem=stem, lang=lang))
+                             downloads_html(tables, definitions=definitions, stem=stem, lang=lang,
+                                            stamp=self.imported_at))
+
+    @property
+    def imported_at(self) -> pd.Timestamp | None:
+        """When the files behind the report's own figures were last imported (None when none is recorded): the
+        date of the report's downloads, so that a report made again from the same data is the same file, and an
+        import that does not concern the report leaves it as it was (:mod:`khanalytics.report.fingerprint`)."""
+        if "imported_at" not in self.imports or self.imports.empty:
+            return None
+        files = fingerprint.own_file_names(self.params, self.obs)
+        latest = self.imports.loc[self.imports["file_name"].isin(files), "imported_at"].max()
+        return None if pd.isna(latest) else latest
+
+    @property
+    def data_digest(self) -> str:
+        """The digest of the data this report is made from (its own rows, the shared rows, the published
+        record): what its footer shows and ``manifest.json`` records as ``data_digest``."""
+        view = _store_view(self.digest, self.obs, self.flags, self.imports, published.report_record(self))
+        return fingerprint.data_digest(fingerprint.data_parts(self.params, view))
 
     def map_editions(self) -> tuple[str, ...]:
         """Both maps for a period of the 63-province map (the 34-province view re-expressed); else the 2025 map."""
@@ -446,10 +467,42 @@ class Report:
     def footer(self) -> Section:
         """Who made the file, when, and the hash of the data it was made from."""
         lang = self.lang
-        made = dt.datetime.now().astimezone().strftime("%d/%m/%Y %H:%M")
-        text = (f"Lập bởi khanalytics {__version__} lúc {made} · mã nội dung dữ liệu {self.digest[:16]}"
-                if lang != "en" else f"Made by khanalytics {__version__} at {made} · data content hash {self.digest[:16]}")
+        made = made_at().strftime("%d/%m/%Y %H:%M")
+        digest = self.data_digest[:16]
+        text = (f"Lập bởi khanalytics {__version__} lúc {made} · mã dữ liệu của báo cáo {digest}"
+                if lang != "en" else f"Made by khanalytics {__version__} at {made} · report data digest {digest}")
         return self._section("footer", fragment("footer", text))
+
+
+_VIEWS: dict[str, fingerprint.StoreView] = {}
+
+
+def _store_view(store_digest: str, obs: pd.DataFrame, flags: pd.DataFrame, imports: pd.DataFrame,
+                record: pd.DataFrame) -> fingerprint.StoreView:
+    """The store's rows hashed once per store content in a (warm) kernel, not once per report."""
+    view = _VIEWS.get(store_digest) if store_digest else None
+    if view is None:
+        view = fingerprint.StoreView.of(obs, flags, imports, record)
+        _VIEWS.clear()
+        if store_digest:
+            _VIEWS[store_digest] = view
+    return view
+
+
+def made_at() -> dt.datetime:
+    """When the report is made, in the local timezone: now, or ``SOURCE_DATE_EPOCH`` when set (the
+    reproducible-builds convention), so that a report rebuilt from unchanged data is byte-identical."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC).astimezone()
+        except (ValueError, OverflowError, OSError) as err:
+            raise ParameterError(
+                f"SOURCE_DATE_EPOCH phải là số giây kể từ 1/1/1970 (UTC), nhận được {epoch!r}.",
+                f"SOURCE_DATE_EPOCH must be a number of seconds since 1970-01-01 UTC; got {epoch!r}.",
+                rule="bad_source_date_epoch", parameter="SOURCE_DATE_EPOCH", value=epoch,
+            ) from err
+    return dt.datetime.now().astimezone()
 
 
 def _cluster_slug(report: Report) -> str:
