@@ -88,6 +88,7 @@ def dashboard(results: list[ReportResult], out_dir: Path, *, period: Period, lan
     from khanalytics import analysis, catalogue
     from khanalytics import clusters as clu
     from khanalytics import figures as fig
+    from khanalytics.figures.offline import trace_types
     from khanalytics.report.assets import figure_div
     from khanalytics.report.inputs import load_store
     from khanalytics.report.sections import fixed_bins
@@ -122,6 +123,7 @@ def dashboard(results: list[ReportResult], out_dir: Path, *, period: Period, lan
                          "reporting": f"{row['n_reporting']}/{row['n_members']}"})
     national = analysis.compare(obs, HEADLINE, analysis.country(), period, edition=ed).iloc[0]["value"]
     return {"map": figure_div(figure, div_id=MAP_ID), "map_id": MAP_ID, "map_links": province_links,
+            "trace_types": trace_types(figure),
             "provinces": provinces, "clusters": clusters, "indicator": label,
             "national": fmt_percent(national, 2, lang), "no_data": no_data(lang)}
 
@@ -149,7 +151,8 @@ def write_index(results: Iterable[ReportResult], out_dir: Path, *, period: str |
     failed = [{"title": r.title, "cell": r.failing_cell, "error": (r.error or "")[:300]}
               for r in results if r.status != "ok"]
     text = render(
-        "index.html.j2", lang=lang, scripts=head_scripts() if board else Markup(""), board=board, failed=failed,
+        "index.html.j2", lang=lang, scripts=head_scripts(board["trace_types"]) if board else Markup(""), board=board,
+        failed=failed,
         words=_words(lang),
         title=f"Báo cáo khuyến học — {label}" if vi else f"Reports — {label}",
         summary=f"{ok}/{len(results)} báo cáo thành công" if vi else f"{ok}/{len(results)} reports rendered",
