@@ -58,6 +58,7 @@ RUNTIME_ONLY = {
     "pyarrow": "pandas' engine for parquet files (read_parquet)",
     "odfpy": "pandas' engine for .ods files (read_excel(engine='odf')), never imported by name",
     "kaleido": "plotly's image export (figures.save_figure through plotly.io.write_image)",
+    "xlsxwriter": "pandas' XLSX writer for the report downloads (ExcelWriter(engine='xlsxwriter'))",
 }
 
 

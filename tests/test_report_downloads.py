@@ -55,7 +55,8 @@ def test_the_workbook_is_the_same_bytes_whenever_it_is_made(monkeypatch):
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["bang", "Nguon va dinh nghia"]
     assert book.properties.created == when and book.properties.modified == when
-    assert {info.date_time for info in zipfile.ZipFile(io.BytesIO(data)).infolist()} == {(2026, 3, 4, 5, 6, 6)}
+    # every zip entry carries XlsxWriter's fixed date, never the time of writing
+    assert {info.date_time for info in zipfile.ZipFile(io.BytesIO(data)).infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
 def test_a_workbook_with_no_import_time_is_dated_1980():
@@ -74,3 +75,12 @@ def test_neutralise_leaves_columns_without_formulas_as_they_are():
     assert out["text"].tolist()[2] == "' =x" and out["text"].tolist()[0] == "a"
     assert out["mixed"].tolist() == [1, "b", None]
     assert frame["text"].tolist()[2] == " =x"  # the caller's frame is not touched
+
+
+def test_addresses_and_formula_like_text_stay_plain_text_in_the_workbook():
+    frame = pd.DataFrame({"source": ["https://baoquangninh.vn/bai-viet", "=HYPERLINK(\"x\")", "+84"]})
+    html = downloads_html({"nguon": frame}, definitions=pd.DataFrame({"code": ["a"]}), stem="s", lang="vi")
+    sheet = openpyxl.load_workbook(io.BytesIO(_xlsx(html)))["nguon"]
+    cells = [sheet.cell(row=r, column=1) for r in (2, 3, 4)]
+    assert [c.value for c in cells] == ["https://baoquangninh.vn/bai-viet", "'=HYPERLINK(\"x\")", "'+84"]
+    assert all(c.hyperlink is None and c.data_type == "s" for c in cells)

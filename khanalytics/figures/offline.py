@@ -282,5 +282,14 @@ class Figure(go.Figure):
 
 
 def as_offline(fig: go.Figure) -> Figure:
-    """``fig`` as a :class:`Figure` (the same object when it already is one)."""
-    return fig if isinstance(fig, Figure) else Figure(fig)
+    """``fig`` as a :class:`Figure`: the same object, now showing itself offline.
+
+    A plain ``go.Figure`` changes class in place (``Figure`` adds behaviour, no state): copying it cost a
+    report some 70 ms. A subclass of ``go.Figure`` of someone else's is copied instead, keeping theirs intact.
+    """
+    if isinstance(fig, Figure):
+        return fig
+    if type(fig) is go.Figure:
+        fig.__class__ = Figure
+        return fig  # type: ignore[return-value]
+    return Figure(fig)
