@@ -327,17 +327,27 @@ class WarmKernel:
         self.cwd = cwd or Path.cwd()
         self.km = _kernel_manager()
 
-    def execute(self, job: ReportJob) -> nbformat.NotebookNode:
-        """Run one report's notebook on this kernel (started quietly on first use)."""
-        if not self.km.has_kernel:
-            from jupyter_client.utils import run_sync
+    def start(self, *, warm: bool = False) -> None:
+        """Start the kernel quietly if it is not running; ``warm``: also import the report sections in it, so
+        that a batch can start its kernels while it is still working out what to render."""
+        from jupyter_client.utils import run_sync
 
+        if not self.km.has_kernel:
             from khanalytics.figures.offline import FIGURE_HTML_ENV
 
             # started here rather than by papermill so that the kernel's start-up chatter stays off the terminal;
             # its figures carry only their JSON, which is all the export reads
             env = {**os.environ, FIGURE_HTML_ENV: "0"}
             run_sync(self.km.start_kernel)(cwd=str(self.cwd), stderr=subprocess.DEVNULL, env=env)
+        if warm:
+            client = self.km.client()
+            run_sync(client.wait_for_ready)(timeout=120)
+            run_sync(client.execute_interactive)("import khanalytics.report.sections", store_history=False,
+                                                 silent=True, timeout=120, output_hook=lambda msg: None)
+
+    def execute(self, job: ReportJob) -> nbformat.NotebookNode:
+        """Run one report's notebook on this kernel (started quietly on first use)."""
+        self.start()
         return execute(job, km=self.km, cwd=self.cwd)
 
     @property
@@ -406,19 +416,39 @@ def _worker_init(cwd: str) -> None:
     _WORKER_KERNEL = WarmKernel(Path(cwd))
     # pool workers leave through os._exit, so atexit never runs; multiprocessing's finalizers do
     Finalize(_WORKER_KERNEL, _WORKER_KERNEL.shutdown, exitpriority=10)
+    try:
+        _WORKER_KERNEL.start(warm=True)
+    except Exception:  # noqa: BLE001 - the first report starts it again and records why it cannot
+        _WORKER_KERNEL.shutdown()
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes, each starting a warm kernel at once (one task submitted per worker makes the pool
+    start them all now rather than when the first report is ready)."""
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(str(Path.cwd()),))
+    for _ in range(workers):
+        pool.submit(int)
+    return pool
 
 
 def _worker_render(job: ReportJob) -> ReportResult:
     return render(job, kernel=_WORKER_KERNEL)
 
 
+def _workers(workers: int | None, n: int) -> int:
+    return max(1, min(workers or os.cpu_count() or 1, n))
+
+
 def render_many(jobs: Sequence[ReportJob], *, workers: int | None = None,
-                on_done: Callable[[ReportResult], None] | None = None) -> list[ReportResult]:
-    """Render jobs in parallel on warm kernels, one per worker process; failures do not stop the others."""
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+                on_done: Callable[[ReportResult], None] | None = None,
+                pool: ProcessPoolExecutor | None = None) -> list[ReportResult]:
+    """Render jobs in parallel on warm kernels, one per worker process; failures do not stop the others.
+
+    ``pool``: workers already started (:func:`worker_pool`), shut down here when done.
+    """
     results: list[ReportResult] = []
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(str(Path.cwd()),)) as pool:
-        futures = {pool.submit(_worker_render, job): job for job in jobs}
+    with pool or worker_pool(_workers(workers, len(jobs))) as running:
+        futures = {running.submit(_worker_render, job): job for job in jobs}
         for future in as_completed(futures):
             result = future.result()
             results.append(result)
@@ -524,11 +554,15 @@ def render_all(period: str | Period, *, store: str | Path = DEFAULT_STORE, out_d
     p = planned[0].params.period if planned else Period.parse(period)
     folder = report_folder(out, p, lang=lang, edition=edition)
     start = time.perf_counter()
-    jobs = with_inputs(planned, store)
     previous = read_manifest(folder)
+    # a first run (or --force) renders everything: its kernels start while the inputs are read
+    early = worker_pool(_workers(workers, len(planned))) if planned and (force or not previous) else None
+    jobs = with_inputs(planned, store)
     reasons = {str(j.output): why_render(j, previous.get(str(j.output)), force=force) for j in jobs}
     todo = [j for j in jobs if reasons[str(j.output)]]
     index = folder / "index.html"
+    if not todo and early is not None:
+        early.shutdown()
     if not todo and index.exists() and (folder / "manifest.json").exists():
         return [_kept(previous[str(j.output)]) for j in jobs], index
     if not todo:
@@ -538,9 +572,9 @@ def render_all(period: str | Period, *, store: str | Path = DEFAULT_STORE, out_d
 
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()) as bar:
             task = bar.add_task(f"Báo cáo {p.code}", total=len(todo))
-            rendered = render_many(todo, workers=workers, on_done=lambda r: bar.advance(task))
+            rendered = render_many(todo, workers=workers, on_done=lambda r: bar.advance(task), pool=early)
     else:
-        rendered = render_many(todo, workers=workers)
+        rendered = render_many(todo, workers=workers, pool=early)
     by_output = {r.output: r for r in rendered}
     results = []
     for job in jobs:
