@@ -42,6 +42,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
+from khanalytics.errors import KhanalyticsError
+
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 FIGURE_HTML_ENV = "KHANALYTICS_FIGURE_HTML"
 """Set to "0" in a kernel's environment (the report factory's kernels), a figure is shown only as its plotly JSON
@@ -114,6 +116,12 @@ def bundle_manifest() -> dict[str, Any]:
     return json.loads(BUNDLE_MANIFEST.read_text(encoding="utf-8"))
 
 
+class BundleError(KhanalyticsError, RuntimeError):
+    """The shipped plotly.js is not what its build recorded, or plotly's figure HTML is not what we wrap."""
+
+    rule = "plotly_bundle"
+
+
 def bundle_traces() -> frozenset[str]:
     """The trace types the partial bundle draws."""
     return frozenset(bundle_manifest()["traces"])
@@ -125,7 +133,10 @@ def custom_plotly_js() -> str:
     manifest = bundle_manifest()
     data = (VENDOR_DIR / manifest["file"]).read_bytes()
     if hashlib.sha256(data).hexdigest() != manifest["sha256"]:
-        raise RuntimeError(f"{manifest['file']} is not the file scripts/build_plotly_bundle.py recorded")
+        raise BundleError(f"{manifest['file']} không phải tệp mà scripts/build_plotly_bundle.py đã ghi lại: chạy lại "
+                          "python scripts/build_plotly_bundle.py",
+                          f"{manifest['file']} is not the file scripts/build_plotly_bundle.py recorded: run it again",
+                          file=str(manifest["file"]))
     return data.decode("utf-8")
 
 

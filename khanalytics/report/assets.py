@@ -39,6 +39,7 @@ from khanalytics.figures.offline import (
     FIGURE_CONFIG,
     GEO_RESOLUTIONS,
     GEO_SCOPES,
+    BundleError,
     figure_html,
     geo_assets_js,
     plotly_js,
@@ -194,7 +195,8 @@ def _when_ready(html: str) -> str:
     body_start = html.find(">", start) + 1
     end = html.rfind("</script>")
     if start < 0 or html.count("<script") != 1 or end < body_start:
-        raise ValueError("plotly's figure HTML is not one <div> and one <script>")
+        raise BundleError("HTML của plotly cho một biểu đồ không phải một <div> và một <script>",
+                          "plotly's figure HTML is not one <div> and one <script>")
     body = html[body_start:end]
     return (f"{html[:start]}<script>(window.khaPlotly || Promise.resolve()).then(function(){{{body}}});"
             f"</script>{html[end + len('</script>'):]}")
