@@ -112,3 +112,14 @@ def factory_parts() -> tuple[str, ...]:
     from khanalytics.report.fingerprint import PARTS
 
     return PARTS
+
+
+def test_each_footer_shows_the_data_digest_the_manifest_records(runs):
+    import json
+    import re
+
+    manifest = json.loads((runs["folder"] / "manifest.json").read_text(encoding="utf-8"))
+    for record in manifest["reports"]:
+        html = Path(record["output"]).read_text(encoding="utf-8")
+        shown = re.search(r"mã dữ liệu của báo cáo ([0-9a-f]{16})", html)
+        assert shown and shown.group(1) == record["data_digest"][:16], record["output"]

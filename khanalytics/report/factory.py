@@ -557,7 +557,12 @@ def render_all(period: str | Period, *, store: str | Path = DEFAULT_STORE, out_d
     previous = read_manifest(folder)
     # a first run (or --force) renders everything: its kernels start while the inputs are read
     early = worker_pool(_workers(workers, len(planned))) if planned and (force or not previous) else None
-    jobs = with_inputs(planned, store)
+    try:
+        jobs = with_inputs(planned, store)
+    except BaseException:
+        if early is not None:
+            early.shutdown(cancel_futures=True)
+        raise
     reasons = {str(j.output): why_render(j, previous.get(str(j.output)), force=force) for j in jobs}
     todo = [j for j in jobs if reasons[str(j.output)]]
     index = folder / "index.html"
