@@ -20,9 +20,9 @@ The names below are the curated public API (``khanalytics.compare(...)``); each 
 so ``import khanalytics`` stays light.
 """
 
-from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+
+from khanalytics._lazy import lazy_names
 
 try:
     __version__ = version("khanalytics")
@@ -69,14 +69,4 @@ _PUBLIC: dict[str, str] = {
 __all__ = ["__version__", *sorted(_PUBLIC)]
 
 
-def __getattr__(name: str) -> Any:
-    module = _PUBLIC.get(name)
-    if module is None:
-        raise AttributeError(f"module 'khanalytics' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_PUBLIC))
+__getattr__, __dir__ = lazy_names(globals(), _PUBLIC)

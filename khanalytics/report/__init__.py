@@ -17,8 +17,7 @@ The rooms, in the order data flows through them:
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+from khanalytics._lazy import lazy_names
 
 _PUBLIC = {
     **{name: "khanalytics.report.factory" for name in (
@@ -32,14 +31,4 @@ _PUBLIC = {
 __all__ = sorted(_PUBLIC)
 
 
-def __getattr__(name: str) -> Any:
-    module = _PUBLIC.get(name)
-    if module is None:
-        raise AttributeError(f"module 'khanalytics.report' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_PUBLIC))
+__getattr__, __dir__ = lazy_names(globals(), _PUBLIC)

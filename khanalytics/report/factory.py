@@ -547,7 +547,9 @@ def render_all(period: str | Period, *, store: str | Path = DEFAULT_STORE, out_d
     Each result says whether it was ``rendered`` (and ``reasons``) or kept ``unchanged``. Returns the results
     of every report of the period and the index.
     """
-    from khanalytics.report.index import store_hash, write_index, write_manifest
+    from khanalytics.report.index import write_index, write_manifest
+    from khanalytics.report.inputs import load_store
+    from khanalytics.report.params import resolve_store
 
     out = Path(out_dir)
     planned = [j for j in plan_all(period, store=store, out_dir=out, lang=lang, edition=edition) if j.kind in kinds]
@@ -587,7 +589,7 @@ def render_all(period: str | Period, *, store: str | Path = DEFAULT_STORE, out_d
         if result.action == "rendered":
             result.reasons = reasons[str(job.output)]
         results.append(result)
-    digest = store_hash(store)
+    digest = load_store(resolve_store(store)).digest  # read with the inputs above (kept while the file is unchanged)
     index = write_index(results, folder, period=p, lang=lang, store_digest=digest)
     write_manifest(results, folder, period=p, store=store, store_digest=digest, seconds=time.perf_counter() - start)
     return results, index

@@ -209,24 +209,25 @@ def shared_elements(indicators: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(elements))
 
 
-def own_file_names(params: ReportParams, obs: pd.DataFrame) -> set[str]:
+def _own_rows(params: ReportParams, view: StoreView) -> np.ndarray:
+    """Which rows of the store are the report's own (a boolean mask over ``view.obs``)."""
+    return view.earlier("obs", params.period) & _mask_of(view.obs, own_codes(params))
+
+
+def own_file_names(params: ReportParams, view: StoreView) -> set[str]:
     """The files the report's own rows came from (their latest import dates the report's downloads)."""
-    if obs.empty or "file_name" not in obs:
+    if "file_name" not in view.obs:
         return set()
-    codes = obs["period"].astype(str)
-    earlier = [c for c in codes.unique() if Period.parse(c) <= params.period]
-    rows = codes.isin(earlier).to_numpy() & _mask_of(obs, own_codes(params))
-    return set(obs.loc[rows, "file_name"].dropna().astype(str))
+    return set(view.obs.loc[_own_rows(params, view), "file_name"].dropna().astype(str))
 
 
 def own_rows_digest(params: ReportParams, view: StoreView) -> str:
     """The report's own rows, the imports they came from and their flags, up to the report's period."""
-    codes = own_codes(params)
-    rows = view.earlier("obs", params.period) & _mask_of(view.obs, codes)
-    flags = view.earlier("flags", params.period) & _mask_of(view.flags, codes) if len(view.flags) else rows[:0]
-    names = set(view.obs.loc[rows, "file_name"]) if "file_name" in view.obs else set()
+    rows = _own_rows(params, view)
+    flags = view.earlier("flags", params.period) & _mask_of(view.flags, own_codes(params)) if len(view.flags) \
+        else rows[:0]
     imports = view.imports
-    files = imports[imports["file_name"].isin(names)] if "file_name" in imports else imports
+    files = imports[imports["file_name"].isin(own_file_names(params, view))] if "file_name" in imports else imports
     files = files[[c for c in ("file_name", "sha256", "kind", "source", "note", "imported_at") if c in files.columns]]
     return _set_digest(view.hashes("obs")[rows], _set_digest(view.hashes("flags")[flags] if len(flags) else
                                                              np.zeros(0, dtype="uint64")),

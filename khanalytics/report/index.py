@@ -51,17 +51,6 @@ def versions() -> dict[str, str]:
     return out
 
 
-def store_hash(store: str | Path) -> str | None:
-    """The store's content hash (None when there is no store)."""
-    from khanalytics.store import Store
-
-    path = Path(store)
-    if not path.exists():
-        return None
-    with Store(path, read_only=True) as s:
-        return s.content_hash()
-
-
 def _store_of(results: list[ReportResult], store: str | Path | None) -> Path | None:
     """The store the reports were made from (their parameters say it), when it is there to read."""
     named = {str(store)} if store else {str(r.parameters["store"]) for r in results if r.parameters.get("store")}

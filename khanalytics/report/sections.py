@@ -431,7 +431,7 @@ class Report:
         import that does not concern the report leaves it as it was (:mod:`khanalytics.report.fingerprint`)."""
         if "imported_at" not in self.imports or self.imports.empty:
             return None
-        files = fingerprint.own_file_names(self.params, self.obs)
+        files = fingerprint.own_file_names(self.params, self._view())
         latest = self.imports.loc[self.imports["file_name"].isin(files), "imported_at"].max()
         return None if pd.isna(latest) else latest
 
@@ -439,8 +439,10 @@ class Report:
     def data_digest(self) -> str:
         """The digest of the data this report is made from (its own rows, the shared rows, the published
         record): what its footer shows and ``manifest.json`` records as ``data_digest``."""
-        view = _store_view(self.digest, self.obs, self.flags, self.imports, published.report_record(self))
-        return fingerprint.data_digest(fingerprint.data_parts(self.params, view))
+        return fingerprint.data_digest(fingerprint.data_parts(self.params, self._view()))
+
+    def _view(self) -> fingerprint.StoreView:
+        return _store_view(self.digest, self.obs, self.flags, self.imports, published.report_record(self))
 
     def map_editions(self) -> tuple[str, ...]:
         """Both maps for a period of the 63-province map (the 34-province view re-expressed); else the 2025 map."""
